@@ -42,7 +42,7 @@ class AlternateTitle:
 
 @dataclass(frozen=True, slots=True)
 class ExternalRating:
-    """A 0–100 score from one source (NK of the provider's source name)."""
+    """A 0 to 100 score from one source (NK of the provider's source name)."""
 
     source: str
     score: float
