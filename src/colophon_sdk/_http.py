@@ -1,4 +1,4 @@
-"""``ProviderHttp``: JSON over HTTP with provider errors mapped to protocol codes (plugins.md §10)."""
+"""``ProviderHttp``: JSON over HTTP, provider errors mapped to protocol codes (plugins.md §10)."""
 
 from __future__ import annotations
 
@@ -93,7 +93,7 @@ class ProviderHttp:
         params: dict[str, Any] | None = None,
         json_body: Any = None,
     ) -> Any:
-        url = self.base_url + path if path.startswith("/") or not path else f"{self.base_url}/{path}"
+        url = f"{self.base_url}/{path.lstrip('/')}" if path else self.base_url
         query = {k: v for k, v in (params or {}).items() if v is not None}
         try:
             response = await self._client.request(

@@ -30,7 +30,9 @@ def similarity(a: str, b: str) -> float:
 
 
 def _score(result: SearchResult, title: str, year: int | None) -> float:
-    score = max(similarity(candidate, title) for candidate in [result.title, *result.alternate_titles])
+    score = max(
+        similarity(candidate, title) for candidate in [result.title, *result.alternate_titles]
+    )
     if year is not None and result.year is not None:
         if result.year == year:
             score += _SAME_YEAR_BONUS
@@ -39,9 +41,7 @@ def _score(result: SearchResult, title: str, year: int | None) -> float:
     return min(1.0, max(0.0, score))
 
 
-def best_match(
-    results: Sequence[SearchResult], title: str, year: int | None = None
-) -> MatchResult:
+def best_match(results: Sequence[SearchResult], title: str, year: int | None = None) -> MatchResult:
     """The best-scoring result as ``match`` with its score, the next four as alternatives."""
     if not results:
         return MatchResult(match=None, confidence=0.0)

@@ -164,7 +164,7 @@ class Author(_Wire):
 
 @dataclass(slots=True)
 class Rating(_Wire):
-    """A score on a 0–100 scale."""
+    """A score on a 0-100 scale."""
 
     score: float
     source: str

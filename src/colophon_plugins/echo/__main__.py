@@ -1,0 +1,3 @@
+from colophon_plugins.echo.plugin import plugin
+
+plugin.run()
