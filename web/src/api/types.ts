@@ -144,12 +144,12 @@ export interface ExternalRatingRow {
   fetchedAt: Instant | null;
 }
 /** `GET /series/{id}/metadata` and the book twin: field values keyed by field key. */
-export interface EntityMetadata {
-  [field: string]: JsonValue | undefined;
+export type EntityMetadata = { [field: string]: unknown } & {
   locks: Record<string, boolean>;
   externalIds: ExternalIdRow[];
+  externalRatings?: ExternalRatingRow[];
   updatedAt: Instant;
-}
+};
 export interface MetadataChange {
   id: number | string;
   field: string;
