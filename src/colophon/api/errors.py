@@ -1,0 +1,133 @@
+"""The error contract (platform §0): every non-2xx answer is JSON with ``error`` and ``message``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic.alias_generators import to_camel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from colophon.errors import (
+    ColophonError,
+    Conflict,
+    FieldError,
+    PermissionDenied,
+    TooManyRequests,
+    Unauthenticated,
+    ValidationFailed,
+)
+
+log = structlog.get_logger("colophon.api")
+
+_STATUS_CODES = {
+    400: "validation_error",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    429: "too_many_requests",
+    503: "unavailable",
+}
+
+
+def error_response(
+    status: int, code: str, message: str, **extra: Any
+) -> JSONResponse:
+    headers: dict[str, str] = {}
+    if status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="colophon"'
+    body = {"error": code, "message": message, **{k: v for k, v in extra.items() if v is not None}}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _field_errors(errors: list[FieldError]) -> list[dict[str, str]]:
+    return [{"field": e.field, "message": e.message} for e in errors]
+
+
+def _path(location: tuple[Any, ...]) -> str:
+    """``("body", "config", "extraFields", 2)`` → ``config.extraFields[2]``; params get a prefix."""
+    head, *rest = location or ("body",)
+    text = "" if head == "body" else str(head)
+    for part in rest:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            name = part if head != "body" or "_" not in str(part) else to_camel(str(part))
+            text = f"{text}.{name}" if text else str(name)
+    return text or "body"
+
+
+def _schema_message(error: dict[str, Any]) -> str:
+    kind = error.get("type", "")
+    if kind == "missing":
+        return "field required"
+    if kind == "extra_forbidden":
+        return "unknown field"
+    return str(error.get("msg", "invalid value")).removeprefix("Value error, ")
+
+
+async def _on_domain_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ColophonError)
+    extra: dict[str, Any] = {}
+    headers: dict[str, str] = {}
+    if isinstance(exc, ValidationFailed):
+        extra["errors"] = _field_errors(exc.errors)
+    if isinstance(exc, PermissionDenied):
+        extra["requiredPermission"] = exc.required_permission
+    if isinstance(exc, Conflict):
+        extra["taskId"] = str(exc.task_id) if exc.task_id else None
+        extra["runId"] = str(exc.run_id) if exc.run_id else None
+    if isinstance(exc, TooManyRequests):
+        headers["Retry-After"] = str(exc.retry_after_s)
+    response = error_response(exc.status, exc.code, exc.message, **extra)
+    response.headers.update(headers)
+    return response
+
+
+async def _on_schema_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = list(exc.errors())
+    for error in errors:
+        if error.get("type") == "json_invalid":
+            detail = (error.get("ctx") or {}).get("error", "invalid JSON")
+            message = f"request body must be valid JSON: {detail}"
+            return error_response(
+                400, "validation_error", message, errors=[{"field": "body", "message": message}]
+            )
+    fields = [{"field": _path(tuple(e["loc"])), "message": _schema_message(e)} for e in errors]
+    first = fields[0] if fields else {"field": "body", "message": "invalid request"}
+    return error_response(
+        422, "validation_error", f"{first['field']}: {first['message']}", errors=fields
+    )
+
+
+async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = _STATUS_CODES.get(exc.status_code, "error")
+    message = "not found" if exc.status_code == 404 else str(exc.detail)
+    return error_response(exc.status_code, code, message)
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    request_id = getattr(request.state, "request_id", None)
+    log.exception("unhandled error", request_id=request_id, path=request.url.path)
+    return error_response(
+        500, "internal_error", "An internal error occurred", requestId=request_id
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ColophonError, _on_domain_error)
+    app.add_exception_handler(RequestValidationError, _on_schema_error)
+    app.add_exception_handler(StarletteHTTPException, _on_http_error)
+    app.add_exception_handler(Exception, _on_unexpected)
+
+
+def unauthenticated_response(exc: Unauthenticated | None = None) -> JSONResponse:
+    message = exc.message if exc else "authentication required"
+    return error_response(401, "unauthenticated", message)

@@ -1,0 +1,438 @@
+"""The ``colophon`` command (platform §10): parses, then calls services."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, Any, NoReturn, TypeVar
+
+import typer
+import uvicorn
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn
+
+from colophon.app import create_app, prepare_database, run_headless
+from colophon.auth import service as auth_service
+from colophon.config import ConfigError, LoadedSettings, Settings, load_settings, redacted_yaml
+from colophon.db.database import redact_url
+from colophon.db.migrate import MigrationError, require_head, schema_state, upgrade_sql, upgrade_to_head
+from colophon.errors import ColophonError, Conflict, ValidationFailed
+from colophon.library import demo as demo_tree
+from colophon.library import service as library_service
+from colophon.library.scanner.service import run_scan
+from colophon.logs import configure_logging
+from colophon.runtime import VERSION, Runtime
+from colophon.system import instances
+from colophon.system.process_lock import DataDirLock, DataDirLocked
+from colophon.tasks import queue
+
+app = typer.Typer(help="Colophon keeps your comics, manga and ebook metadata fresh.", no_args_is_help=True)
+admin_app = typer.Typer(help="Manage administrators and passwords.", no_args_is_help=True)
+config_app = typer.Typer(help="Inspect the configuration.", no_args_is_help=True)
+app.add_typer(admin_app, name="admin")
+app.add_typer(config_app, name="config")
+console = Console(stderr=True)
+out = Console()
+T = TypeVar("T")
+ALL_ROLES = frozenset({"api", "worker", "scheduler"})
+SQLITE_SPLIT_MESSAGE = (
+    "SQLite supports only the all-in-one process (colophon serve); use PostgreSQL to split roles"
+)
+
+
+class _State:
+    config_path: str | None = None
+    log_level: str | None = None
+
+
+state = _State()
+
+
+@app.callback()
+def main_options(
+    config: Annotated[str | None, typer.Option("--config", help="Path to colophon.yaml.")] = None,
+    log_level: Annotated[str | None, typer.Option("--log-level", help="debug, info, warning, error.")] = None,
+) -> None:
+    state.config_path = config
+    state.log_level = log_level
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    console.print(f"[red]error:[/red] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def _load(**overrides: Any) -> LoadedSettings:
+    flat = {"logging.level": state.log_level, **overrides}
+    try:
+        loaded = load_settings(state.config_path, overrides=flat)
+    except ConfigError as exc:
+        for line in exc.problems:
+            console.print(line, highlight=False, markup=False)
+        raise typer.Exit(2) from None
+    settings = loaded.settings
+    configure_logging(settings.logging.level, settings.logging.format)
+    return loaded
+
+
+def _run(coroutine: Awaitable[T]) -> T:
+    """Run a service call; map domain errors to the CLI's exit codes (§10)."""
+    try:
+        return asyncio.run(coroutine)  # type: ignore[arg-type]
+    except Conflict as exc:
+        fail(exc.message, 3)
+    except ValidationFailed as exc:
+        for error in exc.errors:
+            console.print(f"{error.field}: {error.message}", highlight=False, markup=False)
+        raise typer.Exit(2) from None
+    except ColophonError as exc:
+        fail(exc.message)
+    except MigrationError as exc:
+        fail(str(exc))
+
+
+def _with_runtime(settings: Settings, work: Callable[[Runtime], Awaitable[T]]) -> T:
+    async def _go() -> T:
+        await prepare_database(settings)
+        runtime = Runtime.from_settings(settings, roles=frozenset())
+        try:
+            return await work(runtime)
+        finally:
+            await runtime.db.dispose()
+
+    return _run(_go())
+
+
+# ── serving ──────────────────────────────────────────────────────────────────
+
+
+def _parse_roles(values: list[str] | None) -> frozenset[str]:
+    roles = {part.strip() for value in values or [] for part in value.split(",") if part.strip()}
+    unknown = roles - ALL_ROLES
+    if unknown:
+        fail(f"unknown role '{sorted(unknown)[0]}' (use api, worker or scheduler)", 2)
+    return frozenset(roles) or ALL_ROLES
+
+
+def _check_port(host: str, port: int) -> None:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            fail(f"port {port} is already in use")
+
+
+def _take_lock(settings: Settings) -> DataDirLock | None:
+    if not settings.is_sqlite:
+        return None
+    settings.data_path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        return DataDirLock.acquire(settings.data_path)
+    except DataDirLocked:
+        fail(f"another Colophon server is using {settings.data_path}", 2)
+
+
+@app.command()
+def serve(
+    role: Annotated[list[str] | None, typer.Option(help="api, worker, scheduler (repeatable).")] = None,
+    host: Annotated[str | None, typer.Option(help="Listen address.")] = None,
+    port: Annotated[int | None, typer.Option(help="Listen port.")] = None,
+) -> None:
+    """Run the server: API, worker and scheduler in one process by default."""
+    settings = _load(**{"server.host": host, "server.port": port}).settings
+    roles = _parse_roles(role)
+    if settings.is_sqlite and roles != ALL_ROLES:
+        fail(SQLITE_SPLIT_MESSAGE, 2)
+    lock = _take_lock(settings)
+    _check_port(settings.server.host, settings.server.port)
+    runtime = Runtime.from_settings(settings, roles=roles)
+    admin = (
+        os.environ.get("COLOPHON_ADMIN_USERNAME", "admin"),
+        os.environ.get("COLOPHON_ADMIN_PASSWORD"),
+    )
+    try:
+        server = uvicorn.Server(
+            uvicorn.Config(
+                create_app(runtime, admin=admin),
+                host=settings.server.host,
+                port=settings.server.port,
+                log_config=None,
+                access_log=False,
+                timeout_graceful_shutdown=10,
+            )
+        )
+        server.run()
+    finally:
+        if lock:
+            lock.release()
+    if not server.started:
+        raise typer.Exit(1)
+
+
+@app.command()
+def worker(
+    concurrency: Annotated[int | None, typer.Option(help="Task slots in this process.")] = None,
+) -> None:
+    """Run only the worker role, without an HTTP listener (PostgreSQL only)."""
+    settings = _load(**{"worker.concurrency": concurrency}).settings
+    if settings.is_sqlite:
+        fail(SQLITE_SPLIT_MESSAGE, 2)
+    _run(run_headless(Runtime.from_settings(settings, roles=frozenset({"worker"}))))
+
+
+@app.command()
+def scheduler() -> None:
+    """Run only the scheduler role, without an HTTP listener (PostgreSQL only)."""
+    settings = _load().settings
+    if settings.is_sqlite:
+        fail(SQLITE_SPLIT_MESSAGE, 2)
+    _run(run_headless(Runtime.from_settings(settings, roles=frozenset({"scheduler"}))))
+
+
+# ── database ─────────────────────────────────────────────────────────────────
+
+
+@app.command()
+def migrate(
+    check: Annotated[bool, typer.Option("--check", help="Exit 1 unless the schema is at head.")] = False,
+    sql: Annotated[bool, typer.Option("--sql", help="Print the SQL instead of running it.")] = False,
+) -> None:
+    """Upgrade the database schema to this version."""
+    settings = _load().settings
+    if sql:
+        out.print(upgrade_sql(), highlight=False, markup=False)
+        return
+    url = settings.database_url
+    if check:
+        try:
+            current = require_head(url)
+        except MigrationError as exc:
+            fail(str(exc))
+        out.print(f"database schema is at head ({current.head})")
+        return
+    lock = _take_lock(settings)
+    try:
+        state_before = schema_state(url)
+        after = upgrade_to_head(url, backups_dir=settings.data_path / "backups")
+    except MigrationError as exc:
+        fail(str(exc))
+    finally:
+        if lock:
+            lock.release()
+    out.print(f"{redact_url(url)}: {state_before.current or 'empty'} → {after.current}")
+
+
+# ── administrators ───────────────────────────────────────────────────────────
+
+
+def _read_password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    if not sys.stdin.isatty():
+        fail("no terminal to prompt on: pass --password-stdin", 2)
+    first = typer.prompt("Password", hide_input=True)
+    if typer.prompt("Repeat password", hide_input=True) != first:
+        fail("the passwords do not match", 2)
+    return str(first)
+
+
+@admin_app.command("create")
+def admin_create(
+    username: Annotated[str, typer.Option(help="The new user's name.")] = "admin",
+    role: Annotated[str, typer.Option(help="reader, maintainer or admin.")] = "admin",
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
+) -> None:
+    """Create a user (the first administrator, typically)."""
+    settings = _load().settings
+    password = _read_password(password_stdin)
+
+    async def work(runtime: Runtime) -> None:
+        try:
+            await auth_service.create_user(runtime.db, username, password, role=role)
+        except Conflict as exc:
+            fail(exc.message, 1)
+
+    _with_runtime(settings, work)
+    out.print(f"created {role} '{username}'")
+
+
+@admin_app.command("set-password")
+def admin_set_password(
+    username: str,
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
+) -> None:
+    """Reset a user's password and end their sessions."""
+    settings = _load().settings
+    password = _read_password(password_stdin)
+    _with_runtime(settings, lambda runtime: auth_service.set_password(runtime.db, username, password))
+    out.print(f"password of '{username}' changed; their sessions were ended")
+
+
+# ── libraries ────────────────────────────────────────────────────────────────
+
+
+async def _find_library_id(runtime: Runtime, name_or_id: str) -> Any:
+    async with runtime.db.read() as session:
+        library = await library_service.find_library(session, name_or_id)
+    if library is None:
+        fail(f"library not found: {name_or_id}")
+    return library.id
+
+
+def _progress_bar() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+        console=console,
+    )
+
+
+async def _scan_inline(runtime: Runtime, library_id: Any, *, full: bool, allow_empty: bool) -> dict[str, Any]:
+    with _progress_bar() as bar:
+        line = bar.add_task("Scanning", total=None)
+
+        async def report(current: int, total: int, message: str, counts: dict[str, int]) -> None:
+            bar.update(line, completed=current, total=total or None, description=message)
+
+        return await run_scan(runtime, library_id, full=full, allow_empty=allow_empty, progress=report)
+
+
+async def _wait_for_task(runtime: Runtime, task_id: Any) -> dict[str, Any]:
+    """Follow a task by polling every 2 s; warn when no worker is alive."""
+    if not (await instances.liveness(runtime, "worker")).ok:
+        console.print("[yellow]warning:[/yellow] no worker is alive; the task waits for one")
+    with _progress_bar() as bar:
+        line = bar.add_task("Queued", total=None)
+        while True:
+            async with runtime.db.read() as session:
+                task = await queue.get_task(session, task_id)
+            progress = task.progress or {}
+            bar.update(
+                line,
+                completed=progress.get("current", 0),
+                total=progress.get("total") or None,
+                description=progress.get("message", task.status),
+            )
+            if task.status in ("completed", "failed", "cancelled"):
+                break
+            await asyncio.sleep(2)
+    if task.status != "completed":
+        fail(f"task {task.status}: {task.last_error or ''}".strip())
+    return task.result or {}
+
+
+def _print_result(result: dict[str, Any]) -> None:
+    summary = {k: v for k, v in result.items() if k != "errorSamples"}
+    out.print(json.dumps(summary, indent=2))
+
+
+@app.command()
+def scan(
+    library: str,
+    full: Annotated[bool, typer.Option("--full", help="Re-read every file.")] = False,
+    allow_empty: Annotated[bool, typer.Option("--allow-empty", help="Allow an empty root to delete books.")] = False,
+    wait: Annotated[bool, typer.Option("--wait", help="Follow progress until the scan ends.")] = False,
+    inline: Annotated[bool, typer.Option("--inline", help="Run the scan in this process.")] = False,
+) -> None:
+    """Scan a library (by name or id)."""
+    settings = _load().settings
+    lock = _take_lock(settings) if inline else None
+
+    async def work(runtime: Runtime) -> None:
+        library_id = await _find_library_id(runtime, library)
+        if inline:
+            _print_result(await _scan_inline(runtime, library_id, full=full, allow_empty=allow_empty))
+            return
+        task_id = await library_service.start_scan(
+            runtime, library_id, actor="cli", full=full, allow_empty=allow_empty
+        )
+        out.print(f"scan queued: task {task_id}")
+        if wait:
+            _print_result(await _wait_for_task(runtime, task_id))
+
+    try:
+        _with_runtime(settings, work)
+    finally:
+        if lock:
+            lock.release()
+
+
+@app.command()
+def demo(
+    path: Annotated[Path | None, typer.Option(help="Where to generate the demo library.")] = None,
+) -> None:
+    """Create (once) a demo library, scan it, and print how to log in."""
+    settings = _load().settings
+    root = (path or settings.data_path / "demo-library").resolve()
+    demo_tree.create_demo_tree(root)
+    try:
+        lock: DataDirLock | None = _take_lock(settings) if settings.is_sqlite else None
+    except typer.Exit:
+        lock = None  # a server holds the lock: enqueue the scan instead of running it here
+
+    async def work(runtime: Runtime) -> None:
+        async with runtime.db.read() as session:
+            existing = await library_service.find_library(session, "Demo")
+        if existing is None:
+            dto, _ = await library_service.create_library(runtime, None, "Demo", str(root), scan=lock is None)
+            out.print(f"library 'Demo' created on {root}")
+            if lock is not None:
+                await _scan_inline(runtime, dto.id, full=False, allow_empty=False)
+        else:
+            out.print(f"library 'Demo' exists ({existing.root_path})")
+        if await auth_service.count_users(runtime.db) == 0:
+            out.print(
+                "No users yet: run 'colophon admin create' (or start the server with "
+                "COLOPHON_ADMIN_PASSWORD set) to create the first administrator."
+            )
+
+    try:
+        _with_runtime(settings, work)
+    finally:
+        if lock:
+            lock.release()
+
+
+# ── information ──────────────────────────────────────────────────────────────
+
+
+@config_app.command("show")
+def config_show(
+    check: Annotated[bool, typer.Option("--check", help="Only validate.")] = False,
+) -> None:
+    """Print the resolved configuration with each value's source (secrets hidden)."""
+    loaded = _load()
+    if check:
+        out.print("configuration is valid")
+        return
+    out.print(redacted_yaml(loaded), highlight=False, markup=False)
+
+
+@app.command()
+def openapi(
+    output: Annotated[Path | None, typer.Option("--output", help="Write to this file.")] = None,
+) -> None:
+    """Print the OpenAPI document (the web build generates its types from it)."""
+    runtime = Runtime.from_settings(Settings())
+    document = json.dumps(create_app(runtime).openapi(), indent=2)
+    if output:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(document)
+    else:
+        out.print(document, highlight=False, markup=False)
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    out.print(VERSION)
+
+
+def main() -> None:
+    app()
+

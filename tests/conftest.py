@@ -1,0 +1,145 @@
+"""Shared fixtures: both database backends, a migrated ``Database``, an app client.
+
+PostgreSQL comes from ``COLOPHON_TEST_POSTGRES_URL`` or from a throw-away cluster started
+with the local PostgreSQL binaries (as the ``postgres`` user when running as root). Without
+PostgreSQL the ``postgresql`` variants skip, except with ``COLOPHON_TEST_REQUIRE_PG=1`` (CI),
+where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+import pytest
+
+from colophon.app import create_app
+from colophon.config import Settings, load_settings
+from colophon.db.database import Database
+from colophon.db.migrate import upgrade_to_head
+from colophon.runtime import Runtime
+from tests.pg_cluster import PostgresCluster, start_cluster
+
+BACKENDS = ["sqlite", "postgresql"]
+ADMIN_PASSWORD = "correct horse battery staple"
+
+
+def _pg_required() -> bool:
+    return os.environ.get("COLOPHON_TEST_REQUIRE_PG") == "1" or os.environ.get("CI") == "true"
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str | None]:
+    """The admin URL of a PostgreSQL server, or None when none can be had."""
+    url = os.environ.get("COLOPHON_TEST_POSTGRES_URL")
+    if url:
+        yield url
+        return
+    cluster: PostgresCluster | None = start_cluster()
+    if cluster is None:
+        yield None
+        return
+    try:
+        yield cluster.url("postgres")
+    finally:
+        cluster.stop()
+
+
+def _fresh_pg_database(admin_url: str) -> str:
+    name = f"colophon_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return admin_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """An empty database of the parameterised backend."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'colophon.db'}"
+    admin_url = request.getfixturevalue("postgres_server")
+    if admin_url is None:
+        if _pg_required():
+            pytest.fail("PostgreSQL is required (COLOPHON_TEST_REQUIRE_PG=1) but not available")
+        pytest.skip("PostgreSQL not available")
+    return _fresh_pg_database(admin_url)
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    environ = {
+        "COLOPHON_DATA_DIR": str(tmp_path / "data"),
+        "COLOPHON_DATABASE__URL": database_url,
+        "COLOPHON_WORKER__POLL_INTERVAL_S": "0.2",
+        "COLOPHON_LOGGING__LEVEL": "warning",
+    }
+    config_file = tmp_path / "colophon.yaml"
+    config_file.write_text("{}\n")
+    return load_settings(str(config_file), environ=environ, overrides={}).settings
+
+
+@pytest.fixture
+async def db(settings: Settings) -> AsyncIterator[Database]:
+    """A migrated database on the parameterised backend."""
+    settings.data_path.mkdir(parents=True, exist_ok=True)
+    upgrade_to_head(settings.database_url)
+    database = Database(settings.database_url)
+    try:
+        yield database
+    finally:
+        await database.dispose()
+
+
+@pytest.fixture
+async def runtime(settings: Settings) -> AsyncIterator[Runtime]:
+    """A runtime whose database is migrated, without background roles."""
+    settings.data_path.mkdir(parents=True, exist_ok=True)
+    upgrade_to_head(settings.database_url)
+    rt = Runtime.from_settings(settings, roles=frozenset())
+    try:
+        yield rt
+    finally:
+        await rt.db.dispose()
+
+
+class ApiClient(httpx.AsyncClient):
+    """An HTTP client on the app; ``login`` keeps the session cookie and the CSRF header."""
+
+    async def login(self, username: str = "admin", password: str = ADMIN_PASSWORD) -> Any:
+        response = await self.post("/api/v1/auth/login", json={"username": username, "password": password})
+        assert response.status_code == 200, response.text
+        self.headers["X-Colophon-Csrf"] = "1"
+        return response.json()
+
+
+@pytest.fixture
+async def app_runtime(settings: Settings) -> AsyncIterator[Runtime]:
+    rt = Runtime.from_settings(settings)
+    yield rt
+
+
+@pytest.fixture
+async def client(app_runtime: Runtime) -> AsyncIterator[ApiClient]:
+    """The full app (api + worker) with an admin ``admin`` / ``ADMIN_PASSWORD``, logged out."""
+    app = create_app(app_runtime, admin=("admin", ADMIN_PASSWORD))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with ApiClient(transport=transport, base_url="http://colophon.test") as api:
+            yield api
+
+
+@pytest.fixture
+async def admin(client: ApiClient) -> ApiClient:
+    """The client logged in as the admin."""
+    await client.login()
+    return client
