@@ -66,3 +66,9 @@ export async function errorFromResponse(response: Response): Promise<ApiError> {
 export function isApiError(error: unknown): error is ApiError {
   return error instanceof ApiError;
 }
+
+declare module "@tanstack/react-query" {
+  interface Register {
+    defaultError: ApiError;
+  }
+}

@@ -7,7 +7,7 @@ import { meQuery } from "../app/session";
 import { toast } from "../app/toasts";
 import { liveStatusFor, reconnectDelayS } from "./backoff";
 import { invalidationsForEvent, type EventData } from "./eventEffects";
-import { runsStartedInThisTab, liveStore } from "./liveStore";
+import { liveStore, revertsStartedInThisTab, runsStartedInThisTab } from "./liveStore";
 import type { TaskEventData } from "./taskStore";
 
 const STREAMS = ["/events/tasks", "/events/stream"] as const;
@@ -73,6 +73,21 @@ function toastRunFinished(data: Record<string, unknown>): void {
   toast[kind](title, String(data.message ?? ""));
 }
 
+function toastRevertOutcome(name: string, data: Record<string, unknown>): void {
+  if (name === "job.run_reverted") {
+    const runId = String(data.runId ?? "");
+    for (const [taskId, revertedRunId] of revertsStartedInThisTab) {
+      if (revertedRunId !== runId) continue;
+      revertsStartedInThisTab.delete(taskId);
+      toast.success("Run reverted", `Restored ${String(data.restored ?? 0)} fields, skipped ${String(data.skipped ?? 0)}.`);
+    }
+  }
+  if (name === "task.failed") {
+    const taskId = String(data.taskId ?? "");
+    if (revertsStartedInThisTab.delete(taskId)) toast.error("Revert failed", String(data.error ?? ""));
+  }
+}
+
 /** One pair of EventSources per tab with reconnect and refetch on `ready` (web-ui §5). */
 export function LiveUpdatesProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
@@ -94,6 +109,7 @@ export function LiveUpdatesProvider({ children }: { children: ReactNode }) {
         throttle(effect.throttle, () => void queryClient.invalidateQueries({ queryKey: effect.queryKey }));
       }
       if (name === "job.run_finished") toastRunFinished(data);
+      toastRevertOutcome(name, data);
     };
 
     const onReady = (path: string) => {

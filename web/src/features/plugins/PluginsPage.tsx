@@ -1,0 +1,3 @@
+export function PluginsPage() {
+  return null;
+}
