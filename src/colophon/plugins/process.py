@@ -221,6 +221,9 @@ class PluginProcess:
         log.warning(
             "plugin_exited", plugin=self.definition.name, pid=self.pid, exit_code=info.exit_code
         )
+        self._stopping = True
+        # Report first, so the crash is recorded before any caller sees PluginCrashed.
+        on_exit(self, info)
         self.rpc.fail_pending(
             PluginCrashed(
                 self.definition.name,
@@ -232,8 +235,6 @@ class PluginProcess:
         self._close_stdin()
         await self.rpc.aclose()
         self._stopped.set()
-        self._stopping = True
-        on_exit(self, info)
 
 
 def _env_credentials(definition: PluginDefinition) -> dict[str, str] | None:
