@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -116,26 +117,54 @@ class ApiClient(httpx.AsyncClient):
     """An HTTP client on the app; ``login`` keeps the session cookie and the CSRF header."""
 
     async def login(self, username: str = "admin", password: str = ADMIN_PASSWORD) -> Any:
-        response = await self.post("/api/v1/auth/login", json={"username": username, "password": password})
+        response = await self.post(
+            "/api/v1/auth/login", json={"username": username, "password": password}
+        )
         assert response.status_code == 200, response.text
         self.headers["X-Colophon-Csrf"] = "1"
         return response.json()
 
 
+ALL_ROLES = frozenset({"api", "worker", "scheduler"})
+
+
 @pytest.fixture
-async def app_runtime(settings: Settings) -> AsyncIterator[Runtime]:
-    rt = Runtime.from_settings(settings)
-    yield rt
+def roles() -> frozenset[str]:
+    """The roles the app under test runs; override in a module for an API-only app."""
+    return ALL_ROLES
+
+
+@pytest.fixture
+async def app_runtime(settings: Settings, roles: frozenset[str]) -> Runtime:
+    return Runtime.from_settings(settings, roles=roles)
+
+
+@asynccontextmanager
+async def serve_app(runtime: Runtime) -> AsyncIterator[ApiClient]:
+    """Run the app's lifespan and yield a client speaking to it in-process."""
+    app = create_app(runtime, admin=("admin", ADMIN_PASSWORD))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
+        async with ApiClient(transport=transport, base_url="http://colophon.test") as api:
+            yield api
 
 
 @pytest.fixture
 async def client(app_runtime: Runtime) -> AsyncIterator[ApiClient]:
-    """The full app (api + worker) with an admin ``admin`` / ``ADMIN_PASSWORD``, logged out."""
-    app = create_app(app_runtime, admin=("admin", ADMIN_PASSWORD))
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with ApiClient(transport=transport, base_url="http://colophon.test") as api:
-            yield api
+    """The app with an admin ``admin`` / ``ADMIN_PASSWORD``, logged out."""
+    async with serve_app(app_runtime) as api:
+        yield api
+
+
+async def user_client(admin: ApiClient, username: str, role: str) -> ApiClient:
+    """A second client on the same app, logged in as a new user with ``role``."""
+    response = await admin.post(
+        "/api/v1/users", json={"username": username, "password": ADMIN_PASSWORD, "role": role}
+    )
+    assert response.status_code == 201, response.text
+    other = ApiClient(transport=admin._transport, base_url=str(admin.base_url))
+    await other.login(username)
+    return other
 
 
 @pytest.fixture

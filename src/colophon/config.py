@@ -1,7 +1,7 @@
 """Settings: defaults < ``colophon.yaml`` < ``COLOPHON_*`` environment < CLI flags (platform §6).
 
-Every value remembers where it came from, so a bad one is reported as
-``scheduler.timezone: 'Mars/Base' is not a valid IANA timezone (from COLOPHON_SCHEDULER__TIMEZONE)``.
+Every value remembers where it came from, so a bad one is reported as ``scheduler.timezone:
+'Mars/Base' is not a valid IANA timezone (from COLOPHON_SCHEDULER__TIMEZONE)``.
 """
 
 from __future__ import annotations
@@ -318,11 +318,11 @@ def _gather(
             continue
         if name.removeprefix(ENV_PREFIX) in RESERVED_ENV:
             continue
-        key = ENV_KEYS.get(name)
-        if key is None:
+        env_key = ENV_KEYS.get(name)
+        if env_key is None:
             warnings.append(f"{name}: not a configuration variable{_suggest(name, list(ENV_KEYS))}")
             continue
-        values[key], sources[key] = _parse_env_value(key, raw), name
+        values[env_key], sources[env_key] = _parse_env_value(env_key, raw), name
     for key, value in overrides.items():
         if value is not None:
             values[key], sources[key] = value, "command line"

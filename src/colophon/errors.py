@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class FieldError:
-    """One problem with one input field; ``field`` is the camelCase path (``config.extraFields[2]``)."""
+    """One problem with one input field; ``field`` is its camelCase path (``config.fields[2]``)."""
 
     field: str
     message: str

@@ -35,9 +35,7 @@ _STATUS_CODES = {
 }
 
 
-def error_response(
-    status: int, code: str, message: str, **extra: Any
-) -> JSONResponse:
+def error_response(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
     headers: dict[str, str] = {}
     if status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="colophon"'
@@ -57,8 +55,8 @@ def _path(location: tuple[Any, ...]) -> str:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
-            name = part if head != "body" or "_" not in str(part) else to_camel(str(part))
-            text = f"{text}.{name}" if text else str(name)
+            name = to_camel(str(part))
+            text = f"{text}.{name}" if text else name
     return text or "body"
 
 
@@ -116,9 +114,7 @@ async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
     request_id = getattr(request.state, "request_id", None)
     log.exception("unhandled error", request_id=request_id, path=request.url.path)
-    return error_response(
-        500, "internal_error", "An internal error occurred", requestId=request_id
-    )
+    return error_response(500, "internal_error", "An internal error occurred", requestId=request_id)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -16,7 +16,7 @@ MAX_REQUEST_ID = 64
 def _request_id(scope: Scope) -> str:
     for name, value in scope.get("headers", []):
         if name == b"x-request-id":
-            text = value.decode("latin-1")
+            text = bytes(value).decode("latin-1")
             if 0 < len(text) <= MAX_REQUEST_ID and text.isprintable():
                 return text
     return uuid.uuid4().hex

@@ -13,7 +13,7 @@ from sqlalchemy.types import TypeEngine
 
 
 class UtcDateTime(TypeDecorator[datetime]):
-    """Aware UTC instants: ``timestamptz`` on PostgreSQL, UTC text on SQLite; naive values are bugs."""
+    """Aware UTC instants: ``timestamptz`` on PostgreSQL, UTC text on SQLite; naive is a bug."""
 
     impl = DateTime(timezone=True)
     cache_ok = True

@@ -102,7 +102,7 @@ async def _counts(session: AsyncSession, library_ids: list[uuid.UUID]) -> dict[s
         .where(Book.library_id.in_(library_ids), Book.deleted_at.is_(None))
         .group_by(Book.library_id)
     )
-    return {"series": dict(series.tuples().all()), "books": dict(books.tuples().all())}
+    return {"series": {library: n for library, n in series}, "books": {library: n for library, n in books}}
 
 
 async def _active_scans(session: AsyncSession, library_ids: list[uuid.UUID]) -> dict[Any, Task]:
@@ -151,7 +151,7 @@ async def count_jobs(session: AsyncSession, library_ids: list[uuid.UUID]) -> dic
         .where(jobs_table.c.library_id.in_(library_ids))
         .group_by(jobs_table.c.library_id)
     )
-    return dict(rows.tuples().all())
+    return {library: n for library, n in rows}
 
 
 async def list_libraries(runtime: Runtime) -> list[LibraryDto]:
@@ -364,7 +364,9 @@ async def list_series(
         )
         for series, meta, count, synced in rows
     ]
-    return SeriesPage(items=items, total=total, next_cursor=next_cursor(offset, limit, len(items), total))
+    return SeriesPage(
+        items=items, total=total, next_cursor=next_cursor(offset, limit, len(items), total)
+    )
 
 
 async def _matches(session: AsyncSession, series_ids: list[uuid.UUID]) -> dict[Any, list[MatchDto]]:
@@ -434,7 +436,7 @@ def _book_dto(book: Book, title: str | None, series_title: str) -> BookDto:
     )
 
 
-def _book_rows() -> Select[Any]:
+def _book_rows() -> Select[Book, str | None, str]:
     return (
         select(Book, BookMetadata.title, SeriesMetadata.title)
         .join(BookMetadata, BookMetadata.book_id == Book.id)
