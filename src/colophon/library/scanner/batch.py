@@ -16,17 +16,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from colophon.db.base import new_id
 from colophon.library.models import Book, Series
 from colophon.library.scanner.file_values import BookReading, SeriesValues
-from colophon.library.scanner.fill import (
-    FieldChange,
-    fill_book_metadata,
-    fill_series_metadata,
-    record_changes,
-)
+from colophon.library.scanner.fill import fill_book_metadata, fill_series_metadata
 from colophon.library.scanner.known import KnownBook, KnownCatalogue, KnownSeries
 from colophon.library.scanner.result import ScanTally
 from colophon.library.scanner.walker import BookFile
+from colophon.metadata.audit import AuditContext, AuditEntry, record_changes
+from colophon.metadata.catalog import Entity
 from colophon.metadata.models import BookMetadata, SeriesMetadata
 from colophon.metadata.text import compute_search_title
+
+SCANNER_SOURCE = "scanner"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +93,7 @@ class BatchWriter:
         """The series of the book's folder: created, or its deletion mark cleared."""
         known = self.catalogue.series.get(work.series_path)
         if known is None:
-            known = self.create_series(work, series_file)
+            known = await self.create_series(work, series_file)
         elif known.deleted:
             await self.session.execute(
                 update(Series).where(Series.id == known.id).values(deleted_at=None)
@@ -104,7 +103,7 @@ class BatchWriter:
             await self.fill_series(known.id, series_file)
         return known.id
 
-    def create_series(self, work: BookWork, series_file: SeriesValues | None) -> KnownSeries:
+    async def create_series(self, work: BookWork, series_file: SeriesValues | None) -> KnownSeries:
         # Title precedence of platform §8.2 rule 1: series.json, first book's Series, folder.
         first_book = work.reading.series if work.is_first_in_series and work.reading else None
         file_title = (series_file and series_file.title) or (first_book and first_book.title)
@@ -114,10 +113,14 @@ class BatchWriter:
         )
         search_title = compute_search_title(title)
         row = SeriesMetadata(series_id=series.id, title=title, search_title=search_title)
-        self.session.add_all([series, row])
+        # Series and its metadata have no relationship(), so flush the parent row first.
+        self.session.add(series)
+        await self.session.flush()
+        self.session.add(row)
         self._series_rows[series.id] = row
         if file_title:
-            self.record("series", series.id, row, [FieldChange("title", None, file_title)])
+            title_entry = AuditEntry("title", None, file_title)
+            await self.record(Entity.SERIES, series.id, row, [title_entry])
         known = KnownSeries(series.id, deleted=False)
         self.catalogue.series[work.series_path] = known
         self.tally.series_added += 1
@@ -129,7 +132,7 @@ class BatchWriter:
             return
         self._series_rows[series_id] = row
         changes = await fill_series_metadata(self.session, row, values)
-        self.record("series", series_id, row, changes)
+        await self.record(Entity.SERIES, series_id, row, changes)
 
     async def create_book(self, work: BookWork, series_id: uuid.UUID) -> None:
         reading = work.reading or BookReading()
@@ -149,10 +152,11 @@ class BatchWriter:
                 analysis_error=reading.analysis_error,
             )
         )
+        await self.session.flush()
         row = BookMetadata(book_id=book_id, title=None, search_title="")
         self.session.add(row)
         changes = await fill_book_metadata(self.session, row, reading.values)
-        self.record("book", book_id, row, changes)
+        await self.record(Entity.BOOK, book_id, row, changes)
         self.catalogue.books[book.path] = KnownBook(book_id, series_id, book.stamp, deleted=False)
 
     async def update_book(self, work: BookWork, known: KnownBook) -> None:
@@ -174,24 +178,18 @@ class BatchWriter:
             row = BookMetadata(book_id=book.id, title=None, search_title="")
             self.session.add(row)
         changes = await fill_book_metadata(self.session, row, reading.values)
-        self.record("book", book.id, row, changes)
+        await self.record(Entity.BOOK, book.id, row, changes)
 
-    def record(
+    async def record(
         self,
-        entity_type: str,
+        entity: Entity,
         entity_id: uuid.UUID,
         row: SeriesMetadata | BookMetadata,
-        changes: list[FieldChange],
+        changes: list[AuditEntry],
     ) -> None:
         if not changes:
             return
         # A link-only change leaves the row's columns alone, so bump updated_at by hand.
         row.updated_at = self.now
-        record_changes(
-            self.session,
-            changes,
-            entity_type=entity_type,
-            entity_id=entity_id,
-            library_id=self.library_id,
-            now=self.now,
-        )
+        context = AuditContext(entity, entity_id, self.library_id, SCANNER_SOURCE)
+        await record_changes(self.session, context, changes, now=self.now)

@@ -1,8 +1,8 @@
 """Fill-empty writes of file values into metadata rows, with their audit rows (platform §8.2).
 
 A file value goes into a field only when the field is empty and unlocked, so provider and user
-values are never overwritten. Every write appends a ``metadata_changes`` row with source
-``scanner`` (metadata §6.1). Functions here take the open session and never commit.
+values are never overwritten. Each function returns the audit entries of what it wrote; the
+caller appends them with source ``scanner`` (metadata §6.1). Nothing here commits.
 """
 
 from __future__ import annotations
@@ -10,14 +10,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from colophon.library.scanner.file_values import BookValues, SeriesValues, SourcedUrl
-from colophon.library.scanner.taxonomy import Taxonomy, find_or_create_names
+from colophon.metadata.audit import AuditEntry
 from colophon.metadata.models import (
     BookExternalId,
     BookExternalLink,
@@ -25,15 +24,14 @@ from colophon.metadata.models import (
     BookMetadata,
     BookTag,
     Genre,
-    MetadataChange,
     SeriesExternalId,
     SeriesGenre,
     SeriesMetadata,
     Tag,
 )
 from colophon.metadata.text import compute_search_title, name_key
+from colophon.metadata.writes import find_or_create_names
 
-AUDIT_SOURCE = "scanner"
 BOOK_SCALARS = (
     "title", "summary", "number", "volume", "series_position", "publisher", "imprint",
     "year", "month", "day", "language",
@@ -45,22 +43,13 @@ SERIES_SCALARS = (
 
 
 @dataclass(frozen=True, slots=True)
-class FieldChange:
-    """One written field: its key (camelCase) and JSON projections before and after."""
-
-    key: str
-    before: Any
-    after: Any
-
-
-@dataclass(frozen=True, slots=True)
 class TaxonomyLinks:
     """How one entity links to one taxonomy: link table, its two columns and the field key."""
 
     key: str
     link_model: type[SeriesGenre] | type[BookGenre] | type[BookTag]
     owner_column: str
-    taxonomy: Taxonomy
+    taxonomy: type[Genre] | type[Tag]
     taxonomy_column: str
 
 
@@ -75,7 +64,7 @@ def field_key(column: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
-def fill_scalars(row: object, values: object, columns: Sequence[str]) -> list[FieldChange]:
+def fill_scalars(row: object, values: object, columns: Sequence[str]) -> list[AuditEntry]:
     """Copy each non-None value into its column when that is empty and unlocked."""
     changes = []
     for column in columns:
@@ -84,21 +73,21 @@ def fill_scalars(row: object, values: object, columns: Sequence[str]) -> list[Fi
         if proposed is None or current not in (None, "") or getattr(row, f"{column}_lock"):
             continue
         setattr(row, column, proposed)
-        changes.append(FieldChange(field_key(column), current, proposed))
+        changes.append(AuditEntry(field_key(column), current, proposed))
     return changes
 
 
-def fill_list(row: object, column: str, proposed: list[Any]) -> list[FieldChange]:
+def fill_list(row: object, column: str, proposed: list[Any]) -> list[AuditEntry]:
     """Set a JSON list column (authors, isbns, subjects) when it is empty and unlocked."""
     if not proposed or getattr(row, column) or getattr(row, f"{column}_lock"):
         return []
     setattr(row, column, proposed)
-    return [FieldChange(field_key(column), [], proposed)]
+    return [AuditEntry(field_key(column), [], proposed)]
 
 
 async def fill_taxonomy(
     session: AsyncSession, links: TaxonomyLinks, owner_id: uuid.UUID, names: Sequence[str]
-) -> list[FieldChange]:
+) -> list[AuditEntry]:
     """Link ``names`` to an entity with no link of this taxonomy yet; the caller checks the lock."""
     if not names:
         return []
@@ -112,7 +101,7 @@ async def fill_taxonomy(
         session.add(
             links.link_model(**{links.owner_column: owner_id, links.taxonomy_column: taxonomy_id})
         )
-    return [FieldChange(links.key, [], sorted(names, key=name_key))]
+    return [AuditEntry(links.key, [], sorted(names, key=name_key))]
 
 
 async def fill_external_ids(
@@ -121,7 +110,7 @@ async def fill_external_ids(
     owner_column: str,
     owner_id: uuid.UUID,
     ids: Sequence[SourcedUrl],
-) -> list[FieldChange]:
+) -> list[AuditEntry]:
     """Add ids whose source the entity does not have yet; ids have no lock (metadata §1.3)."""
     fresh = await _sources_missing(session, model, owner_column, owner_id, ids)
     for entry in fresh:
@@ -134,18 +123,18 @@ async def fill_external_ids(
             )
         )
     after = [{"source": e.source, "externalId": e.value} for e in fresh]
-    return [FieldChange("externalIds", [], after)] if fresh else []
+    return [AuditEntry("externalIds", [], after)] if fresh else []
 
 
 async def fill_book_links(
     session: AsyncSession, book_id: uuid.UUID, links: Sequence[SourcedUrl]
-) -> list[FieldChange]:
+) -> list[AuditEntry]:
     """Add ComicInfo `Web` links whose source (host) the book has no link for yet."""
     fresh = await _sources_missing(session, BookExternalLink, "book_id", book_id, links)
     for link in fresh:
         session.add(BookExternalLink(book_id=book_id, source=link.source, url=link.value))
     after = [{"source": link.source, "url": link.value} for link in fresh]
-    return [FieldChange("externalLinks", [], after)] if fresh else []
+    return [AuditEntry("externalLinks", [], after)] if fresh else []
 
 
 async def _sources_missing(
@@ -166,10 +155,10 @@ async def _sources_missing(
 
 async def fill_book_metadata(
     session: AsyncSession, row: BookMetadata, values: BookValues
-) -> list[FieldChange]:
+) -> list[AuditEntry]:
     """Fill a book's empty, unlocked fields from its file; the caller records the changes."""
     changes = fill_scalars(row, values, BOOK_SCALARS)
-    if any(change.key == "title" for change in changes):
+    if any(change.field == "title" for change in changes):
         row.search_title = compute_search_title(row.title)
     changes += fill_list(row, "authors", [author.to_json() for author in values.authors])
     changes += fill_list(row, "isbns", list(values.isbns))
@@ -187,7 +176,7 @@ async def fill_book_metadata(
 
 async def fill_series_metadata(
     session: AsyncSession, row: SeriesMetadata, values: SeriesValues
-) -> list[FieldChange]:
+) -> list[AuditEntry]:
     """Fill a series' empty, unlocked fields; its title is chosen at creation, never here."""
     changes = fill_scalars(row, values, SERIES_SCALARS)
     if not row.genres_lock:
@@ -196,28 +185,3 @@ async def fill_series_metadata(
         session, SeriesExternalId, "series_id", row.series_id, values.external_ids
     )
     return changes
-
-
-def record_changes(
-    session: AsyncSession,
-    changes: Sequence[FieldChange],
-    *,
-    entity_type: str,
-    entity_id: uuid.UUID,
-    library_id: uuid.UUID,
-    now: datetime,
-) -> None:
-    """Append one audit row per change, source `scanner`, no run and no user (metadata §6.1)."""
-    for change in changes:
-        session.add(
-            MetadataChange(
-                entity_type=entity_type,
-                entity_id=entity_id,
-                library_id=library_id,
-                field=change.key,
-                before=change.before,
-                after=change.after,
-                source=AUDIT_SOURCE,
-                created_at=now,
-            )
-        )

@@ -44,14 +44,14 @@ async def load_known(session: AsyncSession, library_id: uuid.UUID) -> KnownCatal
     series_rows = await session.execute(
         select(Series.path, Series.id, Series.deleted_at).where(Series.library_id == library_id)
     )
-    for path, series_id, deleted_at in series_rows.tuples():
+    for path, series_id, deleted_at in series_rows:
         catalogue.series[path] = KnownSeries(series_id, deleted_at is not None)
     book_rows = await session.execute(
         select(
             Book.path, Book.id, Book.series_id, Book.file_size, Book.file_mtime, Book.deleted_at
         ).where(Book.library_id == library_id)
     )
-    for path, book_id, series_id, size, mtime_ns, deleted_at in book_rows.tuples():
+    for path, book_id, series_id, size, mtime_ns, deleted_at in book_rows:
         stamp = FileStamp(size, mtime_ns)
         catalogue.books[path] = KnownBook(book_id, series_id, stamp, deleted_at is not None)
     return catalogue
