@@ -15,12 +15,19 @@ import typer
 import uvicorn
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
+from sqlalchemy.exc import OperationalError
 
 from colophon.app import create_app, prepare_database, run_headless
 from colophon.auth import service as auth_service
 from colophon.config import ConfigError, LoadedSettings, Settings, load_settings, redacted_yaml
 from colophon.db.database import redact_url
-from colophon.db.migrate import MigrationError, require_head, schema_state, upgrade_sql, upgrade_to_head
+from colophon.db.migrate import (
+    MigrationError,
+    require_head,
+    schema_state,
+    upgrade_sql,
+    upgrade_to_head,
+)
 from colophon.errors import ColophonError, Conflict, ValidationFailed
 from colophon.library import demo as demo_tree
 from colophon.library import service as library_service
@@ -28,16 +35,19 @@ from colophon.library.scanner.service import run_scan
 from colophon.logs import configure_logging
 from colophon.runtime import VERSION, Runtime
 from colophon.system import instances
+from colophon.system.encryption import EncryptionKeyError, check_environment_key
 from colophon.system.process_lock import DataDirLock, DataDirLocked
 from colophon.tasks import queue
 
-app = typer.Typer(help="Colophon keeps your comics, manga and ebook metadata fresh.", no_args_is_help=True)
+app = typer.Typer(
+    help="Colophon keeps your comics, manga and ebook metadata fresh.", no_args_is_help=True
+)
 admin_app = typer.Typer(help="Manage administrators and passwords.", no_args_is_help=True)
 config_app = typer.Typer(help="Inspect the configuration.", no_args_is_help=True)
 app.add_typer(admin_app, name="admin")
 app.add_typer(config_app, name="config")
-console = Console(stderr=True)
-out = Console()
+console = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
 T = TypeVar("T")
 ALL_ROLES = frozenset({"api", "worker", "scheduler"})
 SQLITE_SPLIT_MESSAGE = (
@@ -56,7 +66,9 @@ state = _State()
 @app.callback()
 def main_options(
     config: Annotated[str | None, typer.Option("--config", help="Path to colophon.yaml.")] = None,
-    log_level: Annotated[str | None, typer.Option("--log-level", help="debug, info, warning, error.")] = None,
+    log_level: Annotated[
+        str | None, typer.Option("--log-level", help="debug, info, warning, error.")
+    ] = None,
 ) -> None:
     state.config_path = config
     state.log_level = log_level
@@ -94,6 +106,8 @@ def _run(coroutine: Awaitable[T]) -> T:
         fail(exc.message)
     except MigrationError as exc:
         fail(str(exc))
+    except OperationalError as exc:
+        fail(f"database unreachable: {exc.orig}")
 
 
 def _with_runtime(settings: Settings, work: Callable[[Runtime], Awaitable[T]]) -> T:
@@ -140,7 +154,9 @@ def _take_lock(settings: Settings) -> DataDirLock | None:
 
 @app.command()
 def serve(
-    role: Annotated[list[str] | None, typer.Option(help="api, worker, scheduler (repeatable).")] = None,
+    role: Annotated[
+        list[str] | None, typer.Option(help="api, worker, scheduler (repeatable).")
+    ] = None,
     host: Annotated[str | None, typer.Option(help="Listen address.")] = None,
     port: Annotated[int | None, typer.Option(help="Listen port.")] = None,
 ) -> None:
@@ -149,6 +165,10 @@ def serve(
     roles = _parse_roles(role)
     if settings.is_sqlite and roles != ALL_ROLES:
         fail(SQLITE_SPLIT_MESSAGE, 2)
+    try:
+        check_environment_key()
+    except EncryptionKeyError as exc:
+        fail(str(exc), 2)
     lock = _take_lock(settings)
     _check_port(settings.server.host, settings.server.port)
     runtime = Runtime.from_settings(settings, roles=roles)
@@ -200,8 +220,12 @@ def scheduler() -> None:
 
 @app.command()
 def migrate(
-    check: Annotated[bool, typer.Option("--check", help="Exit 1 unless the schema is at head.")] = False,
-    sql: Annotated[bool, typer.Option("--sql", help="Print the SQL instead of running it.")] = False,
+    check: Annotated[
+        bool, typer.Option("--check", help="Exit 1 unless the schema is at head.")
+    ] = False,
+    sql: Annotated[
+        bool, typer.Option("--sql", help="Print the SQL instead of running it.")
+    ] = False,
 ) -> None:
     """Upgrade the database schema to this version."""
     settings = _load().settings
@@ -209,6 +233,7 @@ def migrate(
         out.print(upgrade_sql(), highlight=False, markup=False)
         return
     url = settings.database_url
+    settings.data_path.mkdir(mode=0o700, parents=True, exist_ok=True)
     if check:
         try:
             current = require_head(url)
@@ -246,7 +271,9 @@ def _read_password(password_stdin: bool) -> str:
 def admin_create(
     username: Annotated[str, typer.Option(help="The new user's name.")] = "admin",
     role: Annotated[str, typer.Option(help="reader, maintainer or admin.")] = "admin",
-    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from stdin.")
+    ] = False,
 ) -> None:
     """Create a user (the first administrator, typically)."""
     settings = _load().settings
@@ -265,12 +292,16 @@ def admin_create(
 @admin_app.command("set-password")
 def admin_set_password(
     username: str,
-    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from stdin.")
+    ] = False,
 ) -> None:
     """Reset a user's password and end their sessions."""
     settings = _load().settings
     password = _read_password(password_stdin)
-    _with_runtime(settings, lambda runtime: auth_service.set_password(runtime.db, username, password))
+    _with_runtime(
+        settings, lambda runtime: auth_service.set_password(runtime.db, username, password)
+    )
     out.print(f"password of '{username}' changed; their sessions were ended")
 
 
@@ -287,19 +318,33 @@ async def _find_library_id(runtime: Runtime, name_or_id: str) -> Any:
 
 def _progress_bar() -> Progress:
     return Progress(
-        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
         console=console,
     )
 
 
-async def _scan_inline(runtime: Runtime, library_id: Any, *, full: bool, allow_empty: bool) -> dict[str, Any]:
+async def _scan_inline(
+    runtime: Runtime, library_id: Any, *, full: bool, allow_empty: bool
+) -> dict[str, Any]:
     with _progress_bar() as bar:
         line = bar.add_task("Scanning", total=None)
 
-        async def report(current: int, total: int, message: str, counts: dict[str, int]) -> None:
+        async def report(
+            current: int, total: int, message: str, counts: dict[str, int] | None
+        ) -> None:
             bar.update(line, completed=current, total=total or None, description=message)
 
-        return await run_scan(runtime, library_id, full=full, allow_empty=allow_empty, progress=report)
+        result = await run_scan(
+            runtime.db,
+            runtime.settings.scanner,
+            library_id,
+            full=full,
+            allow_empty=allow_empty,
+            progress=report,
+        )
+        return result.to_json()
 
 
 async def _wait_for_task(runtime: Runtime, task_id: Any) -> dict[str, Any]:
@@ -335,8 +380,12 @@ def _print_result(result: dict[str, Any]) -> None:
 def scan(
     library: str,
     full: Annotated[bool, typer.Option("--full", help="Re-read every file.")] = False,
-    allow_empty: Annotated[bool, typer.Option("--allow-empty", help="Allow an empty root to delete books.")] = False,
-    wait: Annotated[bool, typer.Option("--wait", help="Follow progress until the scan ends.")] = False,
+    allow_empty: Annotated[
+        bool, typer.Option("--allow-empty", help="Allow an empty root to delete books.")
+    ] = False,
+    wait: Annotated[
+        bool, typer.Option("--wait", help="Follow progress until the scan ends.")
+    ] = False,
     inline: Annotated[bool, typer.Option("--inline", help="Run the scan in this process.")] = False,
 ) -> None:
     """Scan a library (by name or id)."""
@@ -346,7 +395,9 @@ def scan(
     async def work(runtime: Runtime) -> None:
         library_id = await _find_library_id(runtime, library)
         if inline:
-            _print_result(await _scan_inline(runtime, library_id, full=full, allow_empty=allow_empty))
+            _print_result(
+                await _scan_inline(runtime, library_id, full=full, allow_empty=allow_empty)
+            )
             return
         task_id = await library_service.start_scan(
             runtime, library_id, actor="cli", full=full, allow_empty=allow_empty
@@ -379,7 +430,9 @@ def demo(
         async with runtime.db.read() as session:
             existing = await library_service.find_library(session, "Demo")
         if existing is None:
-            dto, _ = await library_service.create_library(runtime, None, "Demo", str(root), scan=lock is None)
+            dto, _ = await library_service.create_library(
+                runtime, None, "Demo", str(root), scan=lock is None
+            )
             out.print(f"library 'Demo' created on {root}")
             if lock is not None:
                 await _scan_inline(runtime, dto.id, full=False, allow_empty=False)
@@ -435,4 +488,3 @@ def version() -> None:
 
 def main() -> None:
     app()
-

@@ -21,6 +21,7 @@ import structlog
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic.alias_generators import to_camel
+from sqlalchemy import make_url
 
 ENV_PREFIX = "COLOPHON_"
 # Environment variables that are not configuration keys (platform §6.1).
@@ -379,6 +380,10 @@ def _warn(line: str) -> None:
 def redacted_yaml(loaded: LoadedSettings) -> str:
     """The resolved settings as YAML with each explicit key's source in a comment."""
     data = loaded.settings.model_dump(by_alias=True)
+    if data["database"]["url"]:
+        data["database"]["url"] = make_url(data["database"]["url"]).render_as_string(
+            hide_password=True
+        )
     lines = yaml.safe_dump(data, sort_keys=False).splitlines()
     out: list[str] = []
     path: list[tuple[int, str]] = []

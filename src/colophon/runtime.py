@@ -11,6 +11,7 @@ from fastapi import Depends, Request
 
 from colophon.config import Settings
 from colophon.db.database import Database
+from colophon.system.encryption import SecretBox
 from colophon.tasks.events import EventBus
 
 VERSION = "0.1.0"
@@ -26,6 +27,7 @@ class Runtime:
     instance_id: uuid.UUID = field(default_factory=uuid.uuid4)
     roles: frozenset[str] = frozenset({"api", "worker", "scheduler"})
     hostname: str = field(default_factory=socket.gethostname)
+    secret_box: SecretBox | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, **kwargs: object) -> Runtime:

@@ -1,0 +1,5 @@
+"""``python -m colophon`` runs the CLI."""
+
+from colophon.cli import main
+
+main()
