@@ -21,6 +21,7 @@ from colophon.config import Settings
 from colophon.db.migrate import require_head, upgrade_to_head
 from colophon.library import routes as library_routes
 from colophon.library.scanner.task import scan_library
+from colophon.metadata import routes as metadata_routes
 from colophon.runtime import VERSION, Runtime
 from colophon.system import health, instances
 from colophon.tasks.context import Handler
@@ -107,6 +108,7 @@ def _api_router() -> APIRouter:
     router.include_router(health.router)
     router.include_router(auth_routes.router)
     router.include_router(library_routes.router)
+    router.include_router(metadata_routes.router)
     return router
 
 
