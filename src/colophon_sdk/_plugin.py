@@ -207,7 +207,8 @@ class MetadataPlugin:
     async def _answer(self, request_id: Any, method: str, params: dict[str, Any]) -> None:
         assert self._channel is not None
         try:
-            result = await self.handle(method, params)
+            # Serialising is inside the boundary too: an unencodable result is an error reply.
+            await self._channel.reply(request_id, to_wire(await self.handle(method, params)))
         except PluginError as exc:
             await self._channel.reply_error(request_id, exc.to_wire())
             return
@@ -216,7 +217,6 @@ class MetadataPlugin:
             message = str(exc) or type(exc).__name__
             await self._channel.reply_error(request_id, {"code": -32603, "message": message})
             return
-        await self._channel.reply(request_id, to_wire(result))
         if method == "shutdown":
             self._stop.set()
 

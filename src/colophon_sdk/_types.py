@@ -14,12 +14,10 @@ def _camel(name: str) -> str:
 
 def to_wire(value: Any) -> Any:
     """Convert dataclasses (recursively) to camelCase JSON values, omitting ``None`` members."""
+    if isinstance(value, _Wire):
+        return value.to_wire()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {
-            _camel(f.name): to_wire(getattr(value, f.name))
-            for f in dataclasses.fields(value)
-            if getattr(value, f.name) is not None
-        }
+        return _fields_to_wire(value)
     if isinstance(value, list | tuple):
         return [to_wire(item) for item in value]
     if isinstance(value, dict):
@@ -27,11 +25,18 @@ def to_wire(value: Any) -> Any:
     return value
 
 
+def _fields_to_wire(value: Any) -> dict[str, Any]:
+    return {
+        _camel(f.name): to_wire(getattr(value, f.name))
+        for f in dataclasses.fields(value)
+        if getattr(value, f.name) is not None
+    }
+
+
 class _Wire:
     def to_wire(self) -> dict[str, Any]:
         """This value as a camelCase JSON object."""
-        wire: dict[str, Any] = to_wire(self)
-        return wire
+        return _fields_to_wire(self)
 
 
 # --- params (host → plugin) -------------------------------------------------------------
@@ -139,7 +144,7 @@ class MatchResult(_Wire):
 
     def to_wire(self) -> dict[str, Any]:
         # `match: null` is meaningful (no candidate), so it is kept, unlike other Nones.
-        wire = super().to_wire()
+        wire = _fields_to_wire(self)
         wire.setdefault("match", None)
         return wire
 
