@@ -9,6 +9,7 @@ where they fail.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -51,11 +52,39 @@ def postgres_server() -> Iterator[str | None]:
         cluster.stop()
 
 
-def _fresh_pg_database(admin_url: str) -> str:
-    name = f"colophon_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
+PG_TEMPLATE = "colophon_template"
+
+
+def _pg_url(admin_url: str, name: str) -> str:
     return admin_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def _fresh_pg_database(admin_url: str, *, template: str | None) -> str:
+    name = f"colophon_test_{uuid.uuid4().hex[:12]}"
+    clause = f' TEMPLATE "{template}"' if template else ""
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"{clause}')
+    return _pg_url(admin_url, name)
+
+
+@pytest.fixture(scope="session")
+def pg_template(postgres_server: str | None) -> str | None:
+    """A migrated PostgreSQL database that each test's database is copied from."""
+    if postgres_server is None:
+        return None
+    with psycopg.connect(postgres_server, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{PG_TEMPLATE}"')
+        connection.execute(f'CREATE DATABASE "{PG_TEMPLATE}"')
+    upgrade_to_head(_pg_url(postgres_server, PG_TEMPLATE))
+    return PG_TEMPLATE
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file that each test's database is copied from."""
+    path = tmp_path_factory.mktemp("template") / "colophon.db"
+    upgrade_to_head(f"sqlite:///{path}")
+    return path
 
 
 @pytest.fixture(params=BACKENDS)
@@ -63,17 +92,34 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-@pytest.fixture
-def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
-    """An empty database of the parameterised backend."""
-    if backend == "sqlite":
-        return f"sqlite:///{tmp_path / 'colophon.db'}"
-    admin_url = request.getfixturevalue("postgres_server")
+def _admin_url(request: pytest.FixtureRequest) -> str:
+    admin_url: str | None = request.getfixturevalue("postgres_server")
     if admin_url is None:
         if _pg_required():
             pytest.fail("PostgreSQL is required (COLOPHON_TEST_REQUIRE_PG=1) but not available")
         pytest.skip("PostgreSQL not available")
-    return _fresh_pg_database(admin_url)
+    return admin_url
+
+
+@pytest.fixture
+def empty_database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """An empty database (no schema) of the parameterised backend."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'empty.db'}"
+    return _fresh_pg_database(_admin_url(request), template=None)
+
+
+@pytest.fixture
+def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """A migrated database of the parameterised backend, copied from a session template."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir(exist_ok=True)
+    if backend == "sqlite":
+        target = data_dir / "colophon.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), target)
+        return f"sqlite:///{target}"
+    admin_url = _admin_url(request)
+    return _fresh_pg_database(admin_url, template=request.getfixturevalue("pg_template"))
 
 
 @pytest.fixture
@@ -92,8 +138,6 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 @pytest.fixture
 async def db(settings: Settings) -> AsyncIterator[Database]:
     """A migrated database on the parameterised backend."""
-    settings.data_path.mkdir(parents=True, exist_ok=True)
-    upgrade_to_head(settings.database_url)
     database = Database(settings.database_url)
     try:
         yield database
@@ -104,8 +148,6 @@ async def db(settings: Settings) -> AsyncIterator[Database]:
 @pytest.fixture
 async def runtime(settings: Settings) -> AsyncIterator[Runtime]:
     """A runtime whose database is migrated, without background roles."""
-    settings.data_path.mkdir(parents=True, exist_ok=True)
-    upgrade_to_head(settings.database_url)
     rt = Runtime.from_settings(settings, roles=frozenset())
     try:
         yield rt
