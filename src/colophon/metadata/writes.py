@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from colophon.metadata.catalog import Comparison, FieldSpec
+from colophon.metadata.catalog import FieldSpec
 from colophon.metadata.entity_tables import EntityTables
 from colophon.metadata.models import Genre, Tag
 from colophon.metadata.text import compute_search_title, name_key
@@ -271,13 +271,3 @@ async def upsert_provenance(
     if external_url is not None:
         row.external_url = external_url
     await session.flush()
-
-
-def is_replace_list(spec: FieldSpec) -> bool:
-    """True for the fields whose write replaces the whole stored list (metadata §4.6)."""
-    return spec.comparison in (
-        Comparison.PAIR_SET,
-        Comparison.NAME_KEY_SET,
-        Comparison.ORDERED_LIST,
-        Comparison.VALUE_SET,
-    )
