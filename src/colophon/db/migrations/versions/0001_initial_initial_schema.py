@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-24 02:30:00.577132
+Create Date: 2026-11-24 02:45:41.885429
 """
 
 from collections.abc import Sequence
@@ -70,6 +70,43 @@ def upgrade() -> None:
         batch_op.create_index('ix_metadata_changes_entity_field', ['entity_type', 'entity_id', 'field', 'id'], unique=False)
         batch_op.create_index('ix_metadata_changes_run_id_id', ['run_id', 'id'], unique=False)
 
+    op.create_table('plugins',
+    sa.Column('id', colophon.db.types.GUID(length=36), nullable=False),
+    sa.Column('name', sa.String(length=63), nullable=False),
+    sa.Column('display_name', sa.Text(), nullable=False),
+    sa.Column('description', sa.Text(), nullable=True),
+    sa.Column('command', sa.Text(), nullable=False),
+    sa.Column('args', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('env', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('working_dir', sa.Text(), nullable=True),
+    sa.Column('enabled', sa.Boolean(), nullable=False),
+    sa.Column('enabled_changed_at', colophon.db.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('admin_config', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('credentials', sa.Text(), nullable=True),
+    sa.Column('credential_keys', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('credential_delivery', sa.String(length=16), nullable=False),
+    sa.Column('permissions', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('scopes', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('library_ids', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('rate_limit_per_minute', sa.Integer(), nullable=False),
+    sa.Column('request_timeout_s', sa.Integer(), nullable=True),
+    sa.Column('log_level', sa.String(length=16), nullable=True),
+    sa.Column('manifest', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
+    sa.Column('manifest_updated_at', colophon.db.types.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('health_status', sa.String(length=16), nullable=False),
+    sa.Column('consecutive_failures', sa.Integer(), nullable=False),
+    sa.Column('failure_count', sa.Integer(), nullable=False),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('last_success_at', colophon.db.types.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('last_failure_at', colophon.db.types.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('health_checked_at', colophon.db.types.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('disabled_reason', sa.Text(), nullable=True),
+    sa.Column('revision', sa.Integer(), server_default=sa.text('1'), nullable=False),
+    sa.Column('created_at', colophon.db.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', colophon.db.types.UtcDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_plugins')),
+    sa.UniqueConstraint('name', name=op.f('uq_plugins_name'))
+    )
     op.create_table('service_instances',
     sa.Column('id', colophon.db.types.GUID(length=36), nullable=False),
     sa.Column('hostname', sa.Text(), nullable=False),
@@ -126,6 +163,31 @@ def upgrade() -> None:
     with op.batch_alter_table('api_keys', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_api_keys_user_id'), ['user_id'], unique=False)
 
+    op.create_table('plugin_failures',
+    sa.Column('id', colophon.db.types.GUID(length=36), nullable=False),
+    sa.Column('plugin_id', colophon.db.types.GUID(length=36), nullable=False),
+    sa.Column('kind', sa.String(length=32), nullable=False),
+    sa.Column('method', sa.String(length=64), nullable=True),
+    sa.Column('code', sa.Integer(), nullable=True),
+    sa.Column('message', sa.Text(), nullable=False),
+    sa.Column('details', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('created_at', colophon.db.types.UtcDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['plugin_id'], ['plugins.id'], name=op.f('fk_plugin_failures_plugin_id_plugins'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_plugin_failures'))
+    )
+    with op.batch_alter_table('plugin_failures', schema=None) as batch_op:
+        batch_op.create_index('ix_plugin_failures_plugin_kind_created', ['plugin_id', 'kind', 'created_at'], unique=False)
+
+    op.create_table('plugin_storage',
+    sa.Column('plugin_id', colophon.db.types.GUID(length=36), nullable=False),
+    sa.Column('key', sa.String(length=256), nullable=False),
+    sa.Column('data', sa.Text(), nullable=False),
+    sa.Column('expires_at', colophon.db.types.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', colophon.db.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', colophon.db.types.UtcDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['plugin_id'], ['plugins.id'], name=op.f('fk_plugin_storage_plugin_id_plugins'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('plugin_id', 'key', name=op.f('pk_plugin_storage'))
+    )
     op.create_table('series',
     sa.Column('id', colophon.db.types.GUID(length=36), nullable=False),
     sa.Column('library_id', colophon.db.types.GUID(length=36), nullable=False),
@@ -554,6 +616,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_series_library_id'))
 
     op.drop_table('series')
+    op.drop_table('plugin_storage')
+    with op.batch_alter_table('plugin_failures', schema=None) as batch_op:
+        batch_op.drop_index('ix_plugin_failures_plugin_kind_created')
+
+    op.drop_table('plugin_failures')
     with op.batch_alter_table('api_keys', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_api_keys_user_id'))
 
@@ -562,6 +629,7 @@ def downgrade() -> None:
     op.drop_table('tags')
     op.drop_table('settings')
     op.drop_table('service_instances')
+    op.drop_table('plugins')
     with op.batch_alter_table('metadata_changes', schema=None) as batch_op:
         batch_op.drop_index('ix_metadata_changes_run_id_id')
         batch_op.drop_index('ix_metadata_changes_entity_field')
