@@ -1,0 +1,3 @@
+from colophon_plugins.anilist.plugin import plugin
+
+plugin.run()

@@ -1,0 +1,3 @@
+from colophon_plugins.mangabaka.plugin import plugin
+
+plugin.run()

@@ -1,0 +1,3 @@
+from colophon_plugins.openlibrary.plugin import plugin
+
+plugin.run()
