@@ -10,6 +10,8 @@ interface ErrorStateProps {
   onRetry: () => void;
   /** For a 404: the entity name and where to go back to. */
   notFound?: { entity: string; backTo: string; backLabel: string };
+  /** Replaces the server message, for errors a screen words itself (provider calls). */
+  message?: string;
 }
 
 function errorMessage(error: unknown): string {
@@ -18,7 +20,7 @@ function errorMessage(error: unknown): string {
 }
 
 /** The error state every query uses (web-ui §4.1.3): never an empty list. */
-export function ErrorState({ thing, error, onRetry, notFound }: ErrorStateProps) {
+export function ErrorState({ thing, error, onRetry, notFound, message }: ErrorStateProps) {
   if (isApiError(error) && error.status === 403) {
     return (
       <Alert color="red" title="You don't have access to this." icon={<IconAlertCircle />}>
@@ -38,7 +40,7 @@ export function ErrorState({ thing, error, onRetry, notFound }: ErrorStateProps)
   return (
     <Alert color="red" title={`Couldn't load ${thing}`} icon={<IconAlertCircle />} role="alert">
       <Stack gap="xs">
-        <Text size="sm">{errorMessage(error)}</Text>
+        <Text size="sm">{message ?? errorMessage(error)}</Text>
         <Group>
           <Button size="xs" variant="light" color="red" onClick={onRetry}>
             Retry
