@@ -10,6 +10,7 @@ from dataclasses import replace
 
 import pytest
 
+from colophon.plugins.definition import HostSettings
 from colophon.plugins.errors import (
     PluginCrashed,
     PluginTimeout,
@@ -94,7 +95,7 @@ async def test_an_oversize_line_is_dropped_and_later_calls_succeed(make_host: Ho
     host = make_host(raw_definition("oversize"), observer=observer)
 
     with pytest.raises(PluginTimeout):
-        await host.call(SEARCH, {"query": "big"}, timeout_s=3)
+        await host.call(SEARCH, {"query": "big"}, timeout_s=1.5)
 
     assert "protocol_error" in observer.kinds()
     protocol_error = next(f for f in observer.failures if f.kind == "protocol_error")
@@ -250,10 +251,11 @@ async def test_no_initialize_reply_is_a_start_failure(
 
 
 async def test_a_plugin_ignoring_shutdown_is_killed_with_its_grandchild(
-    make_host: HostFactory,
+    make_host: HostFactory, settings: HostSettings
 ) -> None:
     """Item 21: after the grace the whole process group gets SIGKILL."""
-    host = make_host(raw_definition("ignore_shutdown"))
+    quick = replace(settings, shutdown_reply_timeout_s=0.3, shutdown_grace_s=0.3)
+    host = make_host(raw_definition("ignore_shutdown"), host_settings=quick)
     await host.call(Method.PING)
     assert host.manifest is not None
     grandchild = host.manifest.raw["grandchild"]
