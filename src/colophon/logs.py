@@ -10,6 +10,7 @@ from typing import Any
 
 import structlog
 
+_IDENTITY: dict[str, str] = {}
 SECRET_KEY = re.compile(r"password|secret|token|credential|api_?key|authorization|cookie", re.I)
 REDACTED = "[REDACTED]"
 
@@ -21,19 +22,33 @@ def _redact(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[
     return event
 
 
+def set_process_identity(*, instance: str, role: str) -> None:
+    """Stamp every following line with this process's ``instance`` and ``role`` (§9.1)."""
+    _IDENTITY.update(instance=instance, role=role)
+
+
+def _add_identity(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    for key, value in _IDENTITY.items():
+        event.setdefault(key, value)
+    return event
+
+
 def configure_logging(
     level: str, fmt: str, *, instance: str | None = None, role: str | None = None
 ) -> None:
     """Route stdlib and structlog output through one renderer."""
     use_json = fmt == "json" or (fmt == "auto" and not sys.stderr.isatty())
-    renderer: Any = (
-        structlog.processors.JSONRenderer() if use_json else structlog.dev.ConsoleRenderer()
+    renderers: list[Any] = (
+        [structlog.processors.format_exc_info, structlog.processors.JSONRenderer()]
+        if use_json
+        else [structlog.dev.ConsoleRenderer()]
     )
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True, key="ts"),
+        _add_identity,
         _redact,
     ]
     structlog.configure(
@@ -45,7 +60,7 @@ def configure_logging(
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=shared,
-            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, *renderers],
         )
     )
     root = logging.getLogger()
@@ -53,4 +68,5 @@ def configure_logging(
     root.setLevel(level.upper())
     for noisy in ("uvicorn.access", "httpx", "aiosqlite", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    structlog.contextvars.bind_contextvars(instance=instance, role=role)
+    if instance is not None and role is not None:
+        set_process_identity(instance=instance, role=role)

@@ -13,6 +13,7 @@ from colophon.config import Settings
 from colophon.db.database import Database
 from colophon.system.encryption import SecretBox
 from colophon.tasks.events import EventBus
+from colophon.tasks.notify import PgNotifyTransport
 
 VERSION = "0.1.0"
 
@@ -36,7 +37,12 @@ class Runtime:
             pool_size=settings.database.pool_size,
             sqlite_busy_timeout_ms=settings.database.sqlite_busy_timeout_ms,
         )
-        return cls(settings=settings, db=db, **kwargs)  # type: ignore[arg-type]
+        runtime = cls(settings=settings, db=db, **kwargs)  # type: ignore[arg-type]
+        if not db.is_sqlite:
+            # Every process sends its events to the others, even a short CLI command (a
+            # queued scan must wake the workers); only role processes also listen.
+            runtime.bus.transport = PgNotifyTransport(db, runtime.instance_id)
+        return runtime
 
 
 def _runtime(request: Request) -> Runtime:

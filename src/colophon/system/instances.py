@@ -7,12 +7,15 @@ import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import structlog
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from colophon.db.clock import utcnow
 from colophon.runtime import VERSION, Runtime
 from colophon.system.models import ServiceInstance
 
+log = structlog.get_logger(__name__)
 HEARTBEAT_EVERY_S = 10
 ALIVE_WITHIN = timedelta(seconds=30)
 FORGET_AFTER = timedelta(hours=24)
@@ -41,14 +44,20 @@ async def beat(runtime: Runtime) -> None:
 
 
 async def heartbeat_forever(runtime: Runtime) -> None:
+    """Beat every 10 s; a failed beat is logged and the next one tried (health reads them)."""
     while True:
         await asyncio.sleep(HEARTBEAT_EVERY_S)
-        await beat(runtime)
+        try:
+            await beat(runtime)
+        except (SQLAlchemyError, OSError) as exc:
+            log.warning("instance_heartbeat_failed", error=str(exc))
 
 
 async def unregister(runtime: Runtime) -> None:
     async with runtime.db.write() as session:
-        await session.execute(delete(ServiceInstance).where(ServiceInstance.id == runtime.instance_id))
+        await session.execute(
+            delete(ServiceInstance).where(ServiceInstance.id == runtime.instance_id)
+        )
 
 
 async def forget_dead(runtime: Runtime) -> None:
@@ -72,7 +81,9 @@ class RoleLiveness:
 async def liveness(runtime: Runtime, role: str) -> RoleLiveness:
     now = utcnow()
     async with runtime.db.read() as session:
-        rows = list(await session.execute(select(ServiceInstance.roles, ServiceInstance.heartbeat_at)))
+        rows = list(
+            await session.execute(select(ServiceInstance.roles, ServiceInstance.heartbeat_at))
+        )
     beats: list[datetime] = [at for roles, at in rows if role in roles]
     newest = max(beats, default=None)
     alive = sum(1 for at in beats if now - at <= ALIVE_WITHIN)

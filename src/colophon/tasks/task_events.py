@@ -11,6 +11,13 @@ from colophon.tasks.models import Task
 from colophon.wire import format_instant
 
 MAX_MESSAGE_CHARS = 500
+# A lifecycle event's name for each status a worker transition ends in.
+OUTCOME_EVENTS = {
+    "completed": "task.completed",
+    "cancelled": "task.cancelled",
+    "failed": "task.failed",
+    "pending": "task.retrying",
+}
 
 
 def _instant(value: datetime | None) -> str | None:
@@ -21,7 +28,7 @@ def _id(value: object | None) -> str | None:
     return str(value) if value else None
 
 
-def lifecycle_event(name: str, task: Task, *, title: str | None = None) -> Event:
+def lifecycle_event(name: str, task: Task, *, title: str | None) -> Event:
     """``task.queued``, ``task.started``, ``task.completed``… with the task's state."""
     data: dict[str, Any] = {
         "type": name,
@@ -48,6 +55,7 @@ def lifecycle_event(name: str, task: Task, *, title: str | None = None) -> Event
 
 
 def progress_event(task: Task, progress: dict[str, Any]) -> Event:
+    """``task.progress`` with ``current``, ``total``, ``message`` and flat ``counts``."""
     data = {
         "type": "task.progress",
         "taskId": str(task.id),
@@ -55,7 +63,10 @@ def progress_event(task: Task, progress: dict[str, Any]) -> Event:
         "jobId": _id(task.job_id),
         "runId": _id(task.run_id),
         "libraryId": _id(task.library_id),
-        **progress,
+        "current": progress.get("current", 0),
+        "total": progress.get("total", 0),
+        "message": str(progress.get("message", ""))[:MAX_MESSAGE_CHARS],
+        "counts": progress.get("counts") or {},
         "timestamp": format_instant(utcnow()),
     }
     return Event("tasks", "task.progress", data)
