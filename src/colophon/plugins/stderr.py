@@ -14,7 +14,6 @@ from collections import deque
 from collections.abc import Callable
 
 from colophon.plugins.flood_control import FloodGate
-from colophon.plugins.framing import OversizeLine
 
 MAX_STDERR_LINE_BYTES = 64 * 1024
 TAIL_LINES = 200
@@ -77,11 +76,9 @@ class StderrRelay:
         """The last ``count`` redacted lines."""
         return tuple(self.tail)[-count:]
 
-    def relay_line(self, raw: bytes | OversizeLine) -> None:
+    def relay_line(self, raw: bytes) -> None:
         """Log one stderr line at its detected (or inherited) level."""
-        text = (
-            "[line truncated]" if isinstance(raw, OversizeLine) else clean_line(raw, self._redact)
-        )
+        text = clean_line(raw, self._redact)
         if not text.strip():
             return
         self._level = detect_level(text) or self._level
