@@ -19,6 +19,7 @@ from colophon.auth import routes as auth_routes
 from colophon.auth.service import bootstrap_admin, count_users
 from colophon.config import Settings
 from colophon.db.migrate import require_head, upgrade_to_head
+from colophon.library import cover_routes
 from colophon.library import routes as library_routes
 from colophon.library.scanner.task import scan_library
 from colophon.metadata import routes as metadata_routes
@@ -109,6 +110,7 @@ def _api_router() -> APIRouter:
     router.include_router(auth_routes.router)
     router.include_router(library_routes.router)
     router.include_router(metadata_routes.router)
+    router.include_router(cover_routes.router)
     return router
 
 
