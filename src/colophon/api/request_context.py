@@ -9,6 +9,8 @@ import structlog
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from colophon.system import metrics
+
 log = structlog.get_logger("colophon.access")
 MAX_REQUEST_ID = 64
 
@@ -20,6 +22,12 @@ def _request_id(scope: Scope) -> str:
             if 0 < len(text) <= MAX_REQUEST_ID and text.isprintable():
                 return text
     return uuid.uuid4().hex
+
+
+def _route_template(scope: Scope) -> str:
+    """The matched route's template: metric labels must never carry ids (§9.3)."""
+    route = scope.get("route")
+    return str(getattr(route, "path", None) or "unmatched")
 
 
 class RequestContextMiddleware:
@@ -48,11 +56,14 @@ class RequestContextMiddleware:
             try:
                 await self.app(scope, receive, send_with_id)
             finally:
-                route = scope.get("route")
+                duration_s = time.perf_counter() - started
+                route = _route_template(scope)
                 log.info(
                     "request",
                     method=scope["method"],
-                    route=getattr(route, "path", scope["path"]),
+                    route=route,
                     status=status,
-                    durationMs=round((time.perf_counter() - started) * 1000, 1),
+                    durationMs=round(duration_s * 1000, 1),
                 )
+                metrics.HTTP_REQUESTS.labels(scope["method"], route, str(status)).inc()
+                metrics.HTTP_REQUEST_DURATION.labels(scope["method"], route).observe(duration_s)

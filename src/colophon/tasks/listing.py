@@ -207,7 +207,7 @@ async def count_tasks(db: Database) -> QueueCounts:
         )
         reference = await session.scalar(select(now)) if not isinstance(now, datetime) else now
     by_type: dict[str, StatusCounts] = {}
-    for type_name, status, count in rows.tuples():
+    for type_name, status, count in rows:
         counts = by_type.setdefault(type_name, StatusCounts())
         if status in ALL_STATUSES:
             setattr(counts, status, count)

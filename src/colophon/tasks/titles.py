@@ -52,7 +52,7 @@ async def load_names(session: AsyncSession, tasks: Iterable[Task]) -> TargetName
         rows = await session.execute(
             select(Library.id, Library.name).where(Library.id.in_(library_ids))
         )
-        libraries = dict(rows.tuples().all())
+        libraries = {library_id: name for library_id, name in rows}
     return TargetNames(libraries, await _job_names(session, job_ids))
 
 
@@ -65,7 +65,7 @@ async def _job_names(session: AsyncSession, job_ids: set[uuid.UUID]) -> dict[uui
     rows = await session.execute(
         select(jobs_table.c.id, jobs_table.c.name).where(jobs_table.c.id.in_(job_ids))
     )
-    return {job_id: str(name) for job_id, name in rows.tuples().all()}
+    return {job_id: str(name) for job_id, name in rows}
 
 
 async def title_of(session: AsyncSession, task: Task) -> str:
