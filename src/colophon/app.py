@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
+import os
 import signal
 from collections.abc import AsyncIterator
 from pathlib import Path
+from types import FrameType
 
 import structlog
+import uvicorn
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 
 from colophon.api.authentication import AuthenticationMiddleware
 from colophon.api.errors import error_response, install_error_handlers
 from colophon.api.request_context import RequestContextMiddleware
+from colophon.api.sse import router as sse_router
 from colophon.auth import routes as auth_routes
 from colophon.auth.service import bootstrap_admin, count_users
 from colophon.config import Settings
@@ -24,18 +29,50 @@ from colophon.library import routes as library_routes
 from colophon.library.scanner.task import scan_library
 from colophon.metadata import routes as metadata_routes
 from colophon.runtime import VERSION, Runtime
-from colophon.system import health, instances
-from colophon.tasks.context import Handler
-from colophon.tasks.worker import Worker
+from colophon.system import health, scrape
+from colophon.system.maintenance import maintenance_work
+from colophon.system.roles import RoleSet
+from colophon.system.scheduler_loop import PeriodicWork
+from colophon.tasks import routes as task_routes
+from colophon.tasks.context import AbandonedHook, Handler
 
 log = structlog.get_logger("colophon.app")
 API_PREFIX = "/api/v1"
 STATIC_DIR = Path(__file__).parent / "static"
+TEST_HANDLERS_ENV = "COLOPHON_TEST_TASK_HANDLERS"
 
 
 def task_handlers() -> dict[str, Handler]:
     """Every task type this version can run."""
-    return {"scan_library": scan_library}
+    return {"scan_library": scan_library, **_test_task_handlers()}
+
+
+def _test_task_handlers() -> dict[str, Handler]:
+    """Test-only: the ``HANDLERS`` of the module named by COLOPHON_TEST_TASK_HANDLERS."""
+    module_name = os.environ.get(TEST_HANDLERS_ENV)
+    if not module_name:
+        return {}
+    handlers: dict[str, Handler] = importlib.import_module(module_name).HANDLERS
+    return handlers
+
+
+def task_abandoned_hooks() -> dict[str, AbandonedHook]:
+    """Per task type: clean-up when the sweeper fails a task whose worker died (§3.7)."""
+    return {}
+
+
+def periodic_work() -> list[PeriodicWork]:
+    """What the scheduler role repeats (§1.4, §1.5)."""
+    return [maintenance_work()]
+
+
+def role_set(runtime: Runtime) -> RoleSet:
+    return RoleSet(
+        runtime,
+        handlers=task_handlers(),
+        abandoned_hooks=task_abandoned_hooks(),
+        periodic_work=periodic_work(),
+    )
 
 
 async def prepare_database(settings: Settings) -> None:
@@ -63,45 +100,53 @@ async def bootstrap_first_admin(runtime: Runtime, username: str, password: str |
         )
 
 
-class RoleSet:
-    """The background parts of a process: heartbeat, worker pool, scheduler loops."""
-
-    def __init__(self, runtime: Runtime) -> None:
-        self.runtime = runtime
-        self.worker: Worker | None = None
-        self._background: list[asyncio.Task[None]] = []
-
-    async def start(self) -> None:
-        await instances.register(self.runtime)
-        self._background.append(asyncio.create_task(instances.heartbeat_forever(self.runtime)))
-        if "worker" in self.runtime.roles:
-            self.worker = Worker(self.runtime, task_handlers())
-            self.worker.start()
-
-    async def stop(self) -> None:
-        if self.worker is not None:
-            await self.worker.stop(self.runtime.settings.server.shutdown_grace_s)
-        for task in self._background:
-            task.cancel()
-        await asyncio.gather(*self._background, return_exceptions=True)
-        with contextlib.suppress(Exception):
-            await instances.unregister(self.runtime)
-
-
-async def run_headless(runtime: Runtime) -> None:
-    """A worker or scheduler process: start its roles, stop them on SIGTERM or SIGINT."""
+async def run_headless(runtime: Runtime) -> int:
+    """A worker or scheduler process until SIGTERM or SIGINT; the exit code (130: hurried)."""
     await prepare_database(runtime.settings)
-    roles = RoleSet(runtime)
+    roles = role_set(runtime)
     await roles.start()
     stop = asyncio.Event()
+
+    def on_signal() -> None:
+        if stop.is_set():
+            roles.request_hurry()
+        stop.set()
+
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
+        loop.add_signal_handler(signum, on_signal)
     try:
         await stop.wait()
     finally:
         await roles.stop()
         await runtime.db.dispose()
+    return 130 if roles.hurried else 0
+
+
+class ColophonServer(uvicorn.Server):
+    """uvicorn, plus the first shutdown steps at the signal itself (§1.3).
+
+    Open SSE streams end at once (uvicorn would otherwise wait for them), claiming and firing
+    stop; a second signal skips the task grace and releases running tasks.
+    """
+
+    def __init__(self, config: uvicorn.Config, app: FastAPI) -> None:
+        super().__init__(config)
+        self.app = app
+
+    @property
+    def hurried(self) -> bool:
+        roles: RoleSet | None = getattr(self.app.state, "roles", None)
+        return roles is not None and roles.hurried
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        roles: RoleSet | None = getattr(self.app.state, "roles", None)
+        if roles is not None:
+            if self.should_exit:
+                roles.request_hurry()
+            else:
+                roles.request_shutdown()
+        super().handle_exit(sig, frame)
 
 
 def _api_router() -> APIRouter:
@@ -109,6 +154,8 @@ def _api_router() -> APIRouter:
     router.include_router(health.router)
     router.include_router(auth_routes.router)
     router.include_router(library_routes.router)
+    router.include_router(task_routes.router)
+    router.include_router(sse_router)
     router.include_router(metadata_routes.router)
     router.include_router(cover_routes.router)
     return router
@@ -139,7 +186,7 @@ def _install_web_app(app: FastAPI, web_dir: Path) -> None:
 
 def create_app(runtime: Runtime, *, admin: tuple[str, str | None] = ("admin", None)) -> FastAPI:
     """The API process: startup runs the roles, shutdown stops them in order."""
-    roles = RoleSet(runtime)
+    roles = role_set(runtime)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -164,6 +211,7 @@ def create_app(runtime: Runtime, *, admin: tuple[str, str | None] = ("admin", No
     app.state.runtime = runtime
     install_error_handlers(app)
     app.include_router(_api_router())
+    app.include_router(scrape.router)
     _install_web_app(app, _web_dir(runtime.settings))
     app.add_middleware(AuthenticationMiddleware, runtime=runtime)
     app.add_middleware(RequestContextMiddleware)

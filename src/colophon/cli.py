@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
 from sqlalchemy.exc import OperationalError
 
-from colophon.app import create_app, prepare_database, run_headless
+from colophon.app import ColophonServer, create_app, prepare_database, run_headless
 from colophon.auth import service as auth_service
 from colophon.config import ConfigError, LoadedSettings, Settings, load_settings, redacted_yaml
 from colophon.db.database import redact_url
@@ -176,16 +176,18 @@ def serve(
         os.environ.get("COLOPHON_ADMIN_USERNAME", "admin"),
         os.environ.get("COLOPHON_ADMIN_PASSWORD"),
     )
+    web_app = create_app(runtime, admin=admin)
     try:
-        server = uvicorn.Server(
+        server = ColophonServer(
             uvicorn.Config(
-                create_app(runtime, admin=admin),
+                web_app,
                 host=settings.server.host,
                 port=settings.server.port,
                 log_config=None,
                 access_log=False,
                 timeout_graceful_shutdown=10,
-            )
+            ),
+            web_app,
         )
         server.run()
     finally:
@@ -193,6 +195,8 @@ def serve(
             lock.release()
     if not server.started:
         raise typer.Exit(1)
+    if server.hurried:
+        raise typer.Exit(130)
 
 
 @app.command()
@@ -203,7 +207,9 @@ def worker(
     settings = _load(**{"worker.concurrency": concurrency}).settings
     if settings.is_sqlite:
         fail(SQLITE_SPLIT_MESSAGE, 2)
-    _run(run_headless(Runtime.from_settings(settings, roles=frozenset({"worker"}))))
+    code = _run(run_headless(Runtime.from_settings(settings, roles=frozenset({"worker"}))))
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command()
@@ -212,7 +218,9 @@ def scheduler() -> None:
     settings = _load().settings
     if settings.is_sqlite:
         fail(SQLITE_SPLIT_MESSAGE, 2)
-    _run(run_headless(Runtime.from_settings(settings, roles=frozenset({"scheduler"}))))
+    code = _run(run_headless(Runtime.from_settings(settings, roles=frozenset({"scheduler"}))))
+    if code:
+        raise typer.Exit(code)
 
 
 # ── database ─────────────────────────────────────────────────────────────────
