@@ -20,6 +20,8 @@ from colophon.errors import (
     Unauthenticated,
     ValidationFailed,
 )
+from colophon.plugins.error_mapping import describe_plugin_error
+from colophon.plugins.errors import PluginError
 
 log = structlog.get_logger("colophon.api")
 
@@ -87,6 +89,17 @@ async def _on_domain_error(request: Request, exc: Exception) -> JSONResponse:
     return response
 
 
+async def _on_plugin_error(request: Request, exc: Exception) -> JSONResponse:
+    """A failed plugin call in an interactive endpoint (plugins §4.10)."""
+    assert isinstance(exc, PluginError)
+    view = describe_plugin_error(exc)
+    errors = [{"field": view.field, "message": view.message}] if view.field else None
+    response = error_response(view.status, view.code, view.message, errors=errors)
+    if view.retry_after_s is not None:
+        response.headers["Retry-After"] = str(view.retry_after_s)
+    return response
+
+
 async def _on_schema_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = list(exc.errors())
@@ -119,6 +132,7 @@ async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ColophonError, _on_domain_error)
+    app.add_exception_handler(PluginError, _on_plugin_error)
     app.add_exception_handler(RequestValidationError, _on_schema_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(Exception, _on_unexpected)
