@@ -27,7 +27,10 @@ from colophon.db.migrate import require_head, upgrade_to_head
 from colophon.library import cover_routes
 from colophon.library import routes as library_routes
 from colophon.library.scanner.task import scan_library
+from colophon.metadata import fetch_routes
 from colophon.metadata import routes as metadata_routes
+from colophon.metadata.auto_match_task import run_auto_match
+from colophon.plugins import routes as plugin_routes
 from colophon.runtime import VERSION, Runtime
 from colophon.system import health, scrape
 from colophon.system.maintenance import maintenance_work
@@ -44,7 +47,11 @@ TEST_HANDLERS_ENV = "COLOPHON_TEST_TASK_HANDLERS"
 
 def task_handlers() -> dict[str, Handler]:
     """Every task type this version can run."""
-    return {"scan_library": scan_library, **_test_task_handlers()}
+    return {
+        "scan_library": scan_library,
+        "auto_match": run_auto_match,
+        **_test_task_handlers(),
+    }
 
 
 def _test_task_handlers() -> dict[str, Handler]:
@@ -157,6 +164,8 @@ def _api_router() -> APIRouter:
     router.include_router(task_routes.router)
     router.include_router(sse_router)
     router.include_router(metadata_routes.router)
+    router.include_router(fetch_routes.router)
+    router.include_router(plugin_routes.router)
     router.include_router(cover_routes.router)
     return router
 
