@@ -33,9 +33,17 @@ from colophon.library import demo as demo_tree
 from colophon.library import service as library_service
 from colophon.library.scanner.service import run_scan
 from colophon.logs import configure_logging
+from colophon.plugins import service as plugin_service
 from colophon.runtime import VERSION, Runtime
+from colophon.seed import SeedFailed, load_seed_file, run_seed
 from colophon.system import instances
-from colophon.system.encryption import EncryptionKeyError, check_environment_key
+from colophon.system.encryption import (
+    EncryptionKeyError,
+    check_canary,
+    check_environment_key,
+    holds_secrets,
+    load_secret_box,
+)
 from colophon.system.process_lock import DataDirLock, DataDirLocked
 from colophon.tasks import queue
 
@@ -46,6 +54,8 @@ admin_app = typer.Typer(help="Manage administrators and passwords.", no_args_is_
 config_app = typer.Typer(help="Inspect the configuration.", no_args_is_help=True)
 app.add_typer(admin_app, name="admin")
 app.add_typer(config_app, name="config")
+plugins_app = typer.Typer(help="List and test plugins.", no_args_is_help=True)
+app.add_typer(plugins_app, name="plugins")
 console = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
 T = TypeVar("T")
@@ -446,6 +456,9 @@ def demo(
                 await _scan_inline(runtime, dto.id, full=False, allow_empty=False)
         else:
             out.print(f"library 'Demo' exists ({existing.root_path})")
+        await _load_secrets(runtime)
+        plugin, created = await plugin_service.ensure_demo_plugin(runtime)
+        out.print(f"plugin '{plugin.name}' {'created' if created else 'exists'}")
         if await auth_service.count_users(runtime.db) == 0:
             out.print(
                 "No users yet: run 'colophon admin create' (or start the server with "
@@ -457,6 +470,121 @@ def demo(
     finally:
         if lock:
             lock.release()
+
+
+# ── seed and plugins ─────────────────────────────────────────────────────────
+
+
+async def _load_secrets(runtime: Runtime) -> None:
+    """The credentials key of this data dir (platform §6.4), for commands that store or use
+    plugin credentials."""
+    may_create = not await holds_secrets(runtime.db)
+    try:
+        runtime.secret_box = load_secret_box(runtime.settings.data_path, may_create=may_create)
+    except EncryptionKeyError as exc:
+        fail(str(exc), 2)
+    await check_canary(runtime.db, runtime.secret_box)
+
+
+@app.command()
+def seed(
+    file: Path,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Validate (plugins started), write nothing.")
+    ] = False,
+) -> None:
+    """Apply a seed file: libraries and plugins, idempotently (platform §7)."""
+    settings = _load().settings
+    document = _seed_document(file)
+
+    async def work(runtime: Runtime) -> list[str]:
+        await _load_secrets(runtime)
+        return await run_seed(runtime, document, dry_run=dry_run, environ=os.environ)
+
+    try:
+        lines = _with_runtime(settings, work)
+    except SeedFailed as exc:
+        for line in exc.errors:
+            console.print(line, highlight=False, markup=False)
+        raise typer.Exit(2) from None
+    for line in lines:
+        out.print(line, highlight=False, markup=False)
+
+
+def _seed_document(file: Path) -> dict[str, Any]:
+    try:
+        return load_seed_file(file)
+    except SeedFailed as exc:
+        for line in exc.errors:
+            console.print(line, highlight=False, markup=False)
+        raise typer.Exit(2) from None
+
+
+@plugins_app.command("list")
+def plugins_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Name, display name, enabled, health, version, capabilities, scopes."""
+    settings = _load().settings
+    plugins = _with_runtime(settings, plugin_service.list_plugins)
+    rows = [
+        {
+            "name": p.name,
+            "displayName": p.display_name,
+            "enabled": p.enabled,
+            "health": p.health.status,
+            "version": (p.manifest or {}).get("version"),
+            "capabilities": ((p.manifest or {}).get("capabilities") or {}).get(
+                "metadataProvider", []
+            ),
+            "scopes": p.scopes,
+        }
+        for p in plugins
+    ]
+    if as_json:
+        out.print(json.dumps(rows, indent=2), highlight=False, markup=False)
+        return
+    for row in rows:
+        out.print(
+            f"{row['name']}\t{row['displayName']}\t"
+            f"{'enabled' if row['enabled'] else 'disabled'}\t{row['health']}\t"
+            f"{row['version'] or '-'}\t{','.join(row['capabilities']) or '-'}\t"
+            f"{','.join(row['scopes'])}",
+            highlight=False,
+            markup=False,
+        )
+
+
+@plugins_app.command("test")
+def plugins_test(
+    name: str,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Spawn, initialize, ping and stop a plugin; cache its manifest; exit 1 on failure."""
+    settings = _load().settings
+
+    async def work(runtime: Runtime) -> Any:
+        await _load_secrets(runtime)
+        plugin_id = await plugin_service.find_plugin_id(runtime, name)
+        return await plugin_service.test_plugin(runtime, plugin_id)
+
+    result = _with_runtime(settings, work)
+    if as_json:
+        out.print(result.model_dump_json(by_alias=True, indent=2), highlight=False, markup=False)
+    elif result.success and result.manifest is not None:
+        manifest, timings = result.manifest, result.timings
+        out.print(
+            f"{name}: {manifest.get('displayName')} {manifest.get('version')} "
+            f"(protocol {manifest.get('protocolVersion')}), "
+            f"provides {', '.join(result.content_types) or 'nothing'}; "
+            f"spawn {timings.spawn_ms} ms, initialize {timings.initialize_ms} ms, "
+            f"ping {timings.ping_ms} ms",
+            highlight=False,
+            markup=False,
+        )
+    if not result.success:
+        reason = result.error.message if result.error else "unknown error"
+        fail(f"plugin '{name}' failed its test: {reason}")
 
 
 # ── information ──────────────────────────────────────────────────────────────

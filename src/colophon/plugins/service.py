@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from colophon.auth.service import Principal
 from colophon.db.clock import utcnow
-from colophon.errors import Conflict, FieldError, ValidationFailed
+from colophon.errors import Conflict, FieldError, NotFound, ValidationFailed
 from colophon.library.models import Library
 from colophon.plugins import plugin_events
 from colophon.plugins.credentials import (
@@ -227,6 +227,15 @@ def _create_values(body: CreatePlugin) -> dict[str, Any]:
 
 async def create_plugin(runtime: Runtime, actor: Principal | None, body: CreatePlugin) -> PluginDto:
     """Install a plugin (201); then probe it in the background to cache its manifest."""
+    dto = await _insert_plugin(runtime, actor, body)
+    if dto.enabled:
+        supervisor_of(runtime).schedule_probe(dto.id)
+    return dto
+
+
+async def _insert_plugin(
+    runtime: Runtime, actor: Principal | None, body: CreatePlugin
+) -> PluginDto:
     values = _create_values(body)
     errors = check_name(body.name) + field_errors(
         values, allowed_commands=runtime.settings.plugins.allowed_commands
@@ -246,10 +255,7 @@ async def create_plugin(runtime: Runtime, actor: Principal | None, body: CreateP
             raise Conflict(f"plugin '{body.name}' already exists") from None
         _publish(runtime, session, plugin_events.CREATED, row, actor)
         _log_change("created", row, actor, values)
-        dto = plugin_dto(row)
-    if dto.enabled:
-        supervisor_of(runtime).schedule_probe(dto.id)
-    return dto
+        return plugin_dto(row)
 
 
 def _update_values(row: Plugin, body: UpdatePlugin) -> dict[str, Any]:
@@ -424,3 +430,34 @@ async def test_plugin(runtime: Runtime, plugin_id: uuid.UUID) -> PluginTestResul
         else None,
         stderr_tail=list(result.stderr_tail),
     )
+
+
+DEMO_PLUGIN = CreatePlugin(
+    name="echo",
+    display_name="Echo (demo)",
+    command="python",
+    args=["-m", "colophon_plugins.echo"],
+    rate_limit_per_minute=0,
+)
+
+
+async def ensure_demo_plugin(runtime: Runtime) -> tuple[PluginDto, bool]:
+    """The demo's echo plugin (platform §10.1 point 2), created once with its manifest cached;
+    the DTO and whether it was created now."""
+    async with runtime.db.read() as session:
+        existing = await session.scalar(select(Plugin).where(Plugin.name == DEMO_PLUGIN.name))
+        if existing is not None:
+            return plugin_dto(existing), False
+    created = await _insert_plugin(runtime, None, DEMO_PLUGIN)
+    # Probed now, not in the background: a CLI process ends before a background probe would.
+    await supervisor_of(runtime).test(created.id)
+    return await get_plugin(runtime, created.id), True
+
+
+async def find_plugin_id(runtime: Runtime, name: str) -> uuid.UUID:
+    """The id of the plugin named ``name``; raises ``NotFound`` `plugin not found`."""
+    async with runtime.db.read() as session:
+        found = await session.scalar(select(Plugin.id).where(Plugin.name == name))
+    if found is None:
+        raise NotFound(f"plugin not found: {name}")
+    return found
