@@ -20,6 +20,8 @@ export interface Invalidation {
 }
 
 function taskEffects(name: string, data: EventData): Invalidation[] {
+  // A new task appears on the Tasks page; progress itself comes from the live store.
+  if (name === "task.queued") return [{ queryKey: ["tasks", { active: true }], throttle: "activeTasks" }];
   if (!isTerminalTaskEvent(name)) return [];
   const effects: Invalidation[] = [
     { queryKey: ["tasks"], throttle: "tasks" },
