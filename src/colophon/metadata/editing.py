@@ -1,4 +1,4 @@
-"""Manual metadata editing (metadata §7): PATCH with auto-lock, locks, reset, external ids.
+"""Manual metadata editing (metadata §7): read, PATCH with auto-lock, locks and reset.
 
 User edits ignore locks (the user is the authority), run in one transaction each, and append
 one `metadata_changes` row per changed field with source `user:<userId>`; lock changes are
@@ -7,7 +7,6 @@ not audited (§6.1).
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -36,14 +35,13 @@ from colophon.metadata.editable_fields import (
     titles_of,
 )
 from colophon.metadata.entity_tables import EntityTables, tables_for
-from colophon.metadata.field_rules import InvalidValue, find_http_url, parse_text
+from colophon.metadata.field_rules import InvalidValue
 from colophon.metadata.metadata_view import (
     MetadataRow,
     build_metadata_dto,
     locks_of,
     read_stored_lists,
 )
-from colophon.metadata.models import BookExternalId, SeriesExternalId
 from colophon.metadata.schemas import MetadataDto
 from colophon.metadata.text import compute_search_title
 from colophon.metadata.writes import replace_alternate_titles, replace_taxonomy
@@ -52,11 +50,8 @@ from colophon.tasks.events import Event, entity_event
 from colophon.wire import JsonValue
 
 NOT_FOUND_MESSAGES = {Entity.SERIES: "series not found", Entity.BOOK: "book not found"}
-EXTERNAL_ID_SOURCE = re.compile(r"^[a-z0-9][a-z0-9_.:-]{0,99}$")  # metadata §1.3
-MAX_EXTERNAL_ID_CHARS = 500
 
 Edit = tuple[EditableField, EditValue]
-ExternalIdRow = SeriesExternalId | BookExternalId
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +91,7 @@ async def get_entity(session: AsyncSession, entity: Entity, entity_id: uuid.UUID
     raise NotFound(NOT_FOUND_MESSAGES[entity])
 
 
-async def _metadata_row(
+async def get_metadata_row(
     session: AsyncSession, ref: EntityRef, *, for_update: bool = False
 ) -> MetadataRow:
     # Every series and book gets its metadata row in the scanner's transaction (§1.1); a
@@ -108,16 +103,6 @@ async def _metadata_row(
     return cast(MetadataRow, row)
 
 
-async def _find_external_id(
-    session: AsyncSession, tables: EntityTables, entity_id: uuid.UUID, source: str
-) -> ExternalIdRow | None:
-    model = tables.external_ids
-    row = await session.scalar(
-        select(model).where(tables.key_of(model) == entity_id, model.source == source)
-    )
-    return cast(ExternalIdRow | None, row)
-
-
 # --- read ----------------------------------------------------------------------------------
 
 
@@ -125,7 +110,7 @@ async def get_metadata(db: Database, entity: Entity, entity_id: uuid.UUID) -> Me
     """The §7.1 body; raise NotFound when the entity does not exist."""
     async with db.read() as session:
         ref = await get_entity(session, entity, entity_id)
-        row = await _metadata_row(session, ref)
+        row = await get_metadata_row(session, ref)
         return await build_metadata_dto(session, tables_for(entity), row)
 
 
@@ -133,7 +118,7 @@ async def get_locks(db: Database, entity: Entity, entity_id: uuid.UUID) -> dict[
     """Every lock key with its value (17 for series, 27 for books)."""
     async with db.read() as session:
         ref = await get_entity(session, entity, entity_id)
-        return locks_of(entity, await _metadata_row(session, ref))
+        return locks_of(entity, await get_metadata_row(session, ref))
 
 
 # --- PATCH ---------------------------------------------------------------------------------
@@ -179,7 +164,7 @@ async def patch_metadata(
     async with runtime.db.write() as session:
         ref = await get_entity(session, entity, entity_id)
         edits = parse_edits(entity, raw_values)
-        row = await _metadata_row(session, ref, for_update=True)
+        row = await get_metadata_row(session, ref, for_update=True)
         now = utcnow()
         changed = await _write_edits(session, ref, row, edits, user_id=user_id, now=now)
         if lock:
@@ -187,7 +172,7 @@ async def patch_metadata(
                 setattr(row, field.lock_column, True)
         if changed or (lock and edits):
             row.updated_at = now
-        _announce(runtime, session, ref, changed, user_id=user_id)
+        announce(runtime, session, ref, changed, user_id=user_id)
         return await build_metadata_dto(session, tables_for(entity), row)
 
 
@@ -212,7 +197,7 @@ async def _write_edits(
             continue
         await _write_value(session, tables, ref, row, field, value)
         entries.append(AuditEntry(field.key, before, after))
-    await record_changes(session, _audit_context(ref, user_id), entries, now=now)
+    await record_changes(session, audit_context(ref, user_id), entries, now=now)
     return [entry.field for entry in entries]
 
 
@@ -240,13 +225,13 @@ async def _write_value(
             row.search_title = compute_search_title(value if isinstance(value, str) else None)
 
 
-def _audit_context(ref: EntityRef, user_id: uuid.UUID) -> AuditContext:
+def audit_context(ref: EntityRef, user_id: uuid.UUID) -> AuditContext:
     return AuditContext(
         ref.entity, ref.id, ref.library_id, user_source(user_id), run_id=None, user_id=user_id
     )
 
 
-def _announce(
+def announce(
     runtime: Runtime,
     session: AsyncSession,
     ref: EntityRef,
@@ -300,7 +285,7 @@ async def put_locks(
         ]
         if unknown:
             raise ValidationFailed(unknown)
-        row = await _metadata_row(session, ref, for_update=True)
+        row = await get_metadata_row(session, ref, for_update=True)
         for key, value in locks.items():
             setattr(row, f"{snake_case(key)}_lock", value)
         if locks:
@@ -342,7 +327,7 @@ async def reset_metadata(
     async with runtime.db.write() as session:
         ref = await get_entity(session, entity, entity_id)
         fields = _reset_fields(entity, keys)
-        row = await _metadata_row(session, ref, for_update=True)
+        row = await get_metadata_row(session, ref, for_update=True)
         now = utcnow()
         edits = [(field, _reset_value(ref, field)) for field in fields]
         changed = await _write_edits(session, ref, row, edits, user_id=user_id, now=now)
@@ -350,122 +335,5 @@ async def reset_metadata(
             setattr(row, field.lock_column, False)
         if fields:
             row.updated_at = now
-        _announce(runtime, session, ref, changed, user_id=user_id)
+        announce(runtime, session, ref, changed, user_id=user_id)
         return await build_metadata_dto(session, tables_for(entity), row)
-
-
-# --- external ids --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ExternalIdEdit:
-    """A checked `PUT …/external-ids/{source}` body."""
-
-    source: str
-    external_id: str
-    external_url: str | None
-
-
-def check_external_id(source: str, external_id: str, external_url: str | None) -> ExternalIdEdit:
-    """Validate the source (§1.3), the id (NT, 1–500) and the URL; raise ValidationFailed."""
-    if not EXTERNAL_ID_SOURCE.match(source):
-        raise ValidationFailed(FieldError("path.source", f"invalid external id source '{source}'"))
-    try:
-        clean_id = parse_text(external_id, max_chars=MAX_EXTERNAL_ID_CHARS)
-    except InvalidValue as exc:
-        raise ValidationFailed(_invalid("externalId", exc.detail)) from None
-    if clean_id is None:
-        raise ValidationFailed(_invalid("externalId", "must not be empty"))
-    url = None
-    if external_url is not None and external_url.strip():
-        url = find_http_url(external_url)
-        if url is None:
-            raise ValidationFailed(_invalid("externalUrl", f"invalid URL '{external_url}'"))
-    return ExternalIdEdit(source, clean_id, url)
-
-
-def _invalid(key: str, detail: str) -> FieldError:
-    return FieldError(key, f"invalid value for '{key}': {detail}")
-
-
-def _id_projection(source: str, external_id: str | None) -> list[JsonValue]:
-    """The by-source projection of one id (§4.3): `[]` when the source has no row."""
-    return [] if external_id is None else [{"source": source, "externalId": external_id}]
-
-
-async def put_external_id(
-    runtime: Runtime,
-    entity: Entity,
-    entity_id: uuid.UUID,
-    source: str,
-    external_id: str,
-    external_url: str | None,
-    *,
-    user_id: uuid.UUID,
-) -> MetadataDto:
-    """Upsert one id; a user write clears `last_synced_at`. Audited as `externalIds`.
-
-    Raise NotFound for a missing entity, then ValidationFailed for a bad source, id or URL.
-    """
-    tables = tables_for(entity)
-    model = tables.external_ids
-    async with runtime.db.write() as session:
-        ref = await get_entity(session, entity, entity_id)
-        edit = check_external_id(source, external_id, external_url)
-        metadata_row = await _metadata_row(session, ref, for_update=True)
-        row = await _find_external_id(session, tables, entity_id, edit.source)
-        before_id = None if row is None else row.external_id
-        if row is None:
-            row = model(**{tables.key: entity_id}, source=edit.source, external_id=edit.external_id)
-            session.add(row)
-        elif (row.external_id, row.external_url, row.last_synced_at) == (
-            edit.external_id,
-            edit.external_url,
-            None,
-        ):
-            return await build_metadata_dto(session, tables, metadata_row)
-        row.external_id, row.external_url, row.last_synced_at = (
-            edit.external_id,
-            edit.external_url,
-            None,
-        )
-        await _record_id_change(
-            session, runtime, ref, metadata_row, edit.source, before_id, edit.external_id, user_id
-        )
-        return await build_metadata_dto(session, tables, metadata_row)
-
-
-async def delete_external_id(
-    runtime: Runtime, entity: Entity, entity_id: uuid.UUID, source: str, *, user_id: uuid.UUID
-) -> None:
-    """Remove one id; raise NotFound `external id not found`. Audited as `externalIds`."""
-    tables = tables_for(entity)
-    async with runtime.db.write() as session:
-        ref = await get_entity(session, entity, entity_id)
-        metadata_row = await _metadata_row(session, ref, for_update=True)
-        row = await _find_external_id(session, tables, entity_id, source)
-        if row is None:
-            raise NotFound("external id not found")
-        await session.delete(row)
-        await _record_id_change(
-            session, runtime, ref, metadata_row, source, row.external_id, None, user_id
-        )
-
-
-async def _record_id_change(
-    session: AsyncSession,
-    runtime: Runtime,
-    ref: EntityRef,
-    metadata_row: MetadataRow,
-    source: str,
-    before_id: str | None,
-    after_id: str | None,
-    user_id: uuid.UUID,
-) -> None:
-    now = utcnow()
-    entry = AuditEntry(
-        "externalIds", _id_projection(source, before_id), _id_projection(source, after_id)
-    )
-    await record_changes(session, _audit_context(ref, user_id), [entry], now=now)
-    metadata_row.updated_at = now  # related-table writes bump the metadata row (§1.2)
-    _announce(runtime, session, ref, ["externalIds"], user_id=user_id)

@@ -15,7 +15,7 @@ from pydantic import StrictBool
 from colophon.auth.deps import allowed
 from colophon.auth.permissions import Permission
 from colophon.auth.service import Principal
-from colophon.metadata import change_history, editing
+from colophon.metadata import change_history, editing, external_id_edits
 from colophon.metadata.catalog import Entity
 from colophon.metadata.schemas import (
     BookMetadataDto,
@@ -104,7 +104,7 @@ def _install(
         entity_id: uuid.UUID = entity_path,
         principal: Principal = can_write,
     ) -> MetadataDto:
-        return await editing.put_external_id(
+        return await external_id_edits.put_external_id(
             runtime,
             entity,
             entity_id,
@@ -121,7 +121,7 @@ def _install(
         entity_id: uuid.UUID = entity_path,
         principal: Principal = can_write,
     ) -> None:
-        await editing.delete_external_id(
+        await external_id_edits.delete_external_id(
             runtime, entity, entity_id, source, user_id=principal.user_id
         )
 
