@@ -24,6 +24,7 @@ from colophon.auth import routes as auth_routes
 from colophon.auth.service import bootstrap_admin, count_users
 from colophon.config import Settings
 from colophon.db.migrate import require_head, upgrade_to_head
+from colophon.jobs import routes as job_routes
 from colophon.library import cover_routes
 from colophon.library import routes as library_routes
 from colophon.library.scanner.task import scan_library
@@ -167,6 +168,7 @@ def _api_router() -> APIRouter:
     router.include_router(fetch_routes.router)
     router.include_router(plugin_routes.router)
     router.include_router(cover_routes.router)
+    router.include_router(job_routes.router)
     return router
 
 

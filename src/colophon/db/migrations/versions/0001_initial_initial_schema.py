@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-24 02:45:41.885429
+Create Date: 2026-11-24 02:49:52.746235
 """
 
 from collections.abc import Sequence
@@ -163,6 +163,31 @@ def upgrade() -> None:
     with op.batch_alter_table('api_keys', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_api_keys_user_id'), ['user_id'], unique=False)
 
+    op.create_table('library_jobs',
+    sa.Column('id', colophon.db.types.GUID(length=36), nullable=False),
+    sa.Column('library_id', colophon.db.types.GUID(length=36), nullable=False),
+    sa.Column('type', sa.String(length=64), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('enabled', sa.Boolean(), nullable=False),
+    sa.Column('cron_schedule', sa.String(length=120), nullable=False),
+    sa.Column('timezone', sa.String(length=80), nullable=True),
+    sa.Column('config', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('next_run_at', colophon.db.types.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('last_run_at', colophon.db.types.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('last_run_status', sa.String(length=16), nullable=True),
+    sa.Column('last_run_message', sa.Text(), nullable=True),
+    sa.Column('created_at', colophon.db.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', colophon.db.types.UtcDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("last_run_status IS NULL OR last_run_status IN ('success', 'partial', 'failure', 'cancelled')", name=op.f('ck_library_jobs_last_run_status_values')),
+    sa.CheckConstraint('enabled OR next_run_at IS NULL', name=op.f('ck_library_jobs_disabled_has_no_next_run')),
+    sa.ForeignKeyConstraint(['library_id'], ['libraries.id'], name=op.f('fk_library_jobs_library_id_libraries'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_library_jobs'))
+    )
+    with op.batch_alter_table('library_jobs', schema=None) as batch_op:
+        batch_op.create_index('ix_library_jobs_due', ['enabled', 'next_run_at'], unique=False)
+        batch_op.create_index('ix_library_jobs_library_id', ['library_id'], unique=False)
+        batch_op.create_index('ix_library_jobs_type', ['type'], unique=False)
+
     op.create_table('plugin_failures',
     sa.Column('id', colophon.db.types.GUID(length=36), nullable=False),
     sa.Column('plugin_id', colophon.db.types.GUID(length=36), nullable=False),
@@ -238,6 +263,36 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('books', schema=None) as batch_op:
         batch_op.create_index('ix_books_series_id', ['series_id'], unique=False)
+
+    op.create_table('library_job_runs',
+    sa.Column('id', colophon.db.types.GUID(length=36), nullable=False),
+    sa.Column('job_id', colophon.db.types.GUID(length=36), nullable=False),
+    sa.Column('library_id', colophon.db.types.GUID(length=36), nullable=False),
+    sa.Column('task_id', colophon.db.types.GUID(length=36), nullable=True),
+    sa.Column('trigger', sa.String(length=16), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('scheduled_for', colophon.db.types.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('requested_by', colophon.db.types.GUID(length=36), nullable=True),
+    sa.Column('config', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
+    sa.Column('summary', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
+    sa.Column('message', sa.Text(), nullable=True),
+    sa.Column('created_at', colophon.db.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('started_at', colophon.db.types.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('finished_at', colophon.db.types.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('reverted_at', colophon.db.types.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('reverted_by', colophon.db.types.GUID(length=36), nullable=True),
+    sa.Column('revert_summary', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
+    sa.ForeignKeyConstraint(['job_id'], ['library_jobs.id'], name=op.f('fk_library_job_runs_job_id_library_jobs'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['library_id'], ['libraries.id'], name=op.f('fk_library_job_runs_library_id_libraries'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['requested_by'], ['users.id'], name=op.f('fk_library_job_runs_requested_by_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['reverted_by'], ['users.id'], name=op.f('fk_library_job_runs_reverted_by_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_library_job_runs'))
+    )
+    with op.batch_alter_table('library_job_runs', schema=None) as batch_op:
+        batch_op.create_index('ix_library_job_runs_job', ['job_id', 'created_at', 'id'], unique=False)
+        batch_op.create_index('ix_library_job_runs_library', ['library_id'], unique=False)
+        batch_op.create_index('ix_library_job_runs_task', ['task_id'], unique=False)
+        batch_op.create_index('ux_library_job_runs_active', ['job_id'], unique=True, sqlite_where=sa.text("status IN ('pending', 'running')"), postgresql_where=sa.text("status IN ('pending', 'running')"))
 
     op.create_table('series_alternate_titles',
     sa.Column('id', colophon.db.types.GUID(length=36), nullable=False),
@@ -604,6 +659,13 @@ def downgrade() -> None:
 
     op.drop_table('series_covers')
     op.drop_table('series_alternate_titles')
+    with op.batch_alter_table('library_job_runs', schema=None) as batch_op:
+        batch_op.drop_index('ux_library_job_runs_active', sqlite_where=sa.text("status IN ('pending', 'running')"), postgresql_where=sa.text("status IN ('pending', 'running')"))
+        batch_op.drop_index('ix_library_job_runs_task')
+        batch_op.drop_index('ix_library_job_runs_library')
+        batch_op.drop_index('ix_library_job_runs_job')
+
+    op.drop_table('library_job_runs')
     with op.batch_alter_table('books', schema=None) as batch_op:
         batch_op.drop_index('ix_books_series_id')
 
@@ -621,6 +683,12 @@ def downgrade() -> None:
         batch_op.drop_index('ix_plugin_failures_plugin_kind_created')
 
     op.drop_table('plugin_failures')
+    with op.batch_alter_table('library_jobs', schema=None) as batch_op:
+        batch_op.drop_index('ix_library_jobs_type')
+        batch_op.drop_index('ix_library_jobs_library_id')
+        batch_op.drop_index('ix_library_jobs_due')
+
+    op.drop_table('library_jobs')
     with op.batch_alter_table('api_keys', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_api_keys_user_id'))
 
