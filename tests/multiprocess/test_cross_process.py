@@ -45,10 +45,7 @@ asyncio.run(main(sys.argv[1], float(sys.argv[2])))
 """
 
 
-async def test_concurrent_enqueues_from_many_processes_keep_one_active_task(
-    database_url: str, control: Runtime
-) -> None:
-    """§3.3: the partial unique index settles the race; every caller gets the same task."""
+def _race_enqueuers(database_url: str) -> list[str]:
     start_at = time.time() + 3  # let all interpreters start, then race
     enqueuers = [
         subprocess.Popen(
@@ -60,7 +57,14 @@ async def test_concurrent_enqueues_from_many_processes_keep_one_active_task(
         )
         for _ in range(6)
     ]
-    outputs = [process.communicate(timeout=60)[0].decode() for process in enqueuers]
+    return [process.communicate(timeout=60)[0].decode() for process in enqueuers]
+
+
+async def test_concurrent_enqueues_from_many_processes_keep_one_active_task(
+    database_url: str, control: Runtime
+) -> None:
+    """§3.3: the partial unique index settles the race; every caller gets the same task."""
+    outputs = await asyncio.to_thread(_race_enqueuers, database_url)
 
     answers = [
         line.split()[1:]
@@ -177,7 +181,8 @@ async def test_worker_json_logs_carry_the_task_id(cluster: Cluster, control: Run
     await wait_for(done, timeout_s=30, what="the task")
     cluster.stop_all()
     log_path: Path = worker.log_path  # type: ignore[attr-defined]
-    lines = [json.loads(line) for line in log_path.read_text().splitlines() if line.strip()]
+    text = await asyncio.to_thread(log_path.read_text)
+    lines = [json.loads(line) for line in text.splitlines() if line.strip()]
     started = [line for line in lines if line["event"] == "task_started"]
     assert started and started[0]["taskId"] == str(task_id)
     assert started[0]["taskType"] == SLEEP and started[0]["role"] == "worker"
