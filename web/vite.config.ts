@@ -25,5 +25,7 @@ export default defineConfig({
     setupFiles: ["./vitest.setup.ts"],
     css: false,
     include: ["src/**/*.test.{ts,tsx}"],
+    // Component tests drive Mantine comboboxes through user-event; a cold first run is slow.
+    testTimeout: 20_000,
   },
 });
