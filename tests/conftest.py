@@ -158,6 +158,14 @@ async def runtime(settings: Settings) -> AsyncIterator[Runtime]:
 class ApiClient(httpx.AsyncClient):
     """An HTTP client on the app; ``login`` keeps the session cookie and the CSRF header."""
 
+    def __init__(self, *, transport: httpx.AsyncBaseTransport, base_url: str) -> None:
+        super().__init__(transport=transport, base_url=base_url)
+        self.app_transport = transport
+
+    def sibling(self) -> ApiClient:
+        """A fresh, logged-out client on the same app."""
+        return ApiClient(transport=self.app_transport, base_url=str(self.base_url))
+
     async def login(self, username: str = "admin", password: str = ADMIN_PASSWORD) -> Any:
         response = await self.post(
             "/api/v1/auth/login", json={"username": username, "password": password}
@@ -204,9 +212,21 @@ async def user_client(admin: ApiClient, username: str, role: str) -> ApiClient:
         "/api/v1/users", json={"username": username, "password": ADMIN_PASSWORD, "role": role}
     )
     assert response.status_code == 201, response.text
-    other = ApiClient(transport=admin._transport, base_url=str(admin.base_url))
+    other = admin.sibling()
     await other.login(username)
     return other
+
+
+@pytest.fixture
+async def reader(admin: ApiClient) -> ApiClient:
+    """A client logged in as a new ``reader`` user of the same app."""
+    return await user_client(admin, "reader", "reader")
+
+
+@pytest.fixture
+async def maintainer(admin: ApiClient) -> ApiClient:
+    """A client logged in as a new ``maintainer`` user of the same app."""
+    return await user_client(admin, "maintainer", "maintainer")
 
 
 @pytest.fixture

@@ -102,7 +102,7 @@ async def test_api_keys_are_shown_once_hashed_and_revocable(
         stored = (await session.scalars(select(ApiKey))).one()
     assert key not in (stored.key_hash, stored.prefix)
 
-    anonymous = ApiClient(transport=admin._transport, base_url=str(admin.base_url))
+    anonymous = admin.sibling()
     for headers in ({"X-API-Key": key}, {"Authorization": f"Bearer {key}"}):
         me = await anonymous.get("/api/v1/auth/me", headers=headers)
         assert me.status_code == 200 and me.json()["authMethod"] == "apikey"
@@ -156,7 +156,7 @@ def _concrete(path: str) -> str:
 
 async def test_every_route_but_health_and_login_needs_credentials(admin: ApiClient) -> None:
     document = (await admin.get("/api/v1/openapi.json")).json()
-    anonymous = ApiClient(transport=admin._transport, base_url=str(admin.base_url))
+    anonymous = admin.sibling()
     checked = 0
     for path, operations in document["paths"].items():
         for method in operations:
@@ -264,7 +264,7 @@ async def test_without_users_login_fails_and_health_says_so(runtime: Runtime) ->
 
 
 async def test_password_change_ends_other_sessions(admin: ApiClient) -> None:
-    second = ApiClient(transport=admin._transport, base_url=str(admin.base_url))
+    second = admin.sibling()
     await second.login()
     changed = await admin.post(
         "/api/v1/auth/password",
