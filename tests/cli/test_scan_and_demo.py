@@ -23,14 +23,13 @@ def test_demo_is_idempotent_and_scans_inline(tmp_path: Path) -> None:
     assert "library 'Demo' exists" in second.stdout
 
     env["COLOPHON_ADMIN_PASSWORD"] = PASSWORD
-    with running_server(env) as (base_url, _):
-        with httpx.Client(base_url=base_url, timeout=10) as api:
-            api.post("/api/v1/auth/login", json={"username": "admin", "password": PASSWORD})
-            libraries = api.get("/api/v1/libraries").json()["items"]
-            assert [(lib["name"], lib["seriesCount"], lib["bookCount"]) for lib in libraries] == [
-                ("Demo", 3, 6)
-            ]
-            assert libraries[0]["lastScanStatus"] is not None
+    with running_server(env) as (base_url, _), httpx.Client(base_url=base_url, timeout=10) as api:
+        api.post("/api/v1/auth/login", json={"username": "admin", "password": PASSWORD})
+        libraries = api.get("/api/v1/libraries").json()["items"]
+        assert [(lib["name"], lib["seriesCount"], lib["bookCount"]) for lib in libraries] == [
+            ("Demo", 3, 6)
+        ]
+        assert libraries[0]["lastScanStatus"] == "completed"
 
 
 def test_scan_inline_prints_counts(tmp_path: Path) -> None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import select
 
+from colophon.app import create_app
 from colophon.auth.models import ApiKey, User
 from colophon.runtime import Runtime
 from tests.conftest import ADMIN_PASSWORD, ApiClient, serve_app, user_client
@@ -247,20 +249,18 @@ async def test_admin_password_variable_never_touches_existing_users(
 
 
 async def test_without_users_login_fails_and_health_says_so(runtime: Runtime) -> None:
-    from colophon.app import create_app
-    import httpx
-
     app = create_app(runtime)  # no COLOPHON_ADMIN_PASSWORD
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://t"
-        ) as api:
-            health = (await api.get("/api/v1/health")).json()
-            assert health["setup"]["adminExists"] is False
-            login = await api.post(
-                "/api/v1/auth/login", json={"username": "admin", "password": "anything at all"}
-            )
-            assert login.status_code == 401
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://t") as api,
+    ):
+        health = (await api.get("/api/v1/health")).json()
+        assert health["setup"]["adminExists"] is False
+        login = await api.post(
+            "/api/v1/auth/login", json={"username": "admin", "password": "anything at all"}
+        )
+        assert login.status_code == 401
 
 
 async def test_password_change_ends_other_sessions(admin: ApiClient) -> None:

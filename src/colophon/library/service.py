@@ -102,7 +102,10 @@ async def _counts(session: AsyncSession, library_ids: list[uuid.UUID]) -> dict[s
         .where(Book.library_id.in_(library_ids), Book.deleted_at.is_(None))
         .group_by(Book.library_id)
     )
-    return {"series": {library: n for library, n in series}, "books": {library: n for library, n in books}}
+    return {
+        "series": {library: n for library, n in series},
+        "books": {library: n for library, n in books},
+    }
 
 
 async def _active_scans(session: AsyncSession, library_ids: list[uuid.UUID]) -> dict[Any, Task]:
