@@ -34,6 +34,7 @@ from colophon.metadata.auto_match_task import run_auto_match
 from colophon.plugins import routes as plugin_routes
 from colophon.runtime import VERSION, Runtime
 from colophon.system import health, scrape
+from colophon.system.encryption import ENV_KEY, check_canary, holds_secrets, load_secret_box
 from colophon.system.maintenance import maintenance_work
 from colophon.system.roles import RoleSet
 from colophon.system.scheduler_loop import PeriodicWork
@@ -108,9 +109,22 @@ async def bootstrap_first_admin(runtime: Runtime, username: str, password: str |
         )
 
 
+async def prepare_secrets(runtime: Runtime) -> None:
+    """Startup step 6: load or create the key, then check it against the database's canary."""
+    may_create = not await holds_secrets(runtime.db)
+    runtime.secret_box = load_secret_box(runtime.settings.data_path, may_create=may_create)
+    if (
+        runtime.settings.database_url.startswith("postgres")
+        and runtime.secret_box.source != ENV_KEY
+    ):
+        log.warning("PostgreSQL with a key file: every node needs the same COLOPHON_ENCRYPTION_KEY")
+    await check_canary(runtime.db, runtime.secret_box)
+
+
 async def run_headless(runtime: Runtime) -> int:
     """A worker or scheduler process until SIGTERM or SIGINT; the exit code (130: hurried)."""
     await prepare_database(runtime.settings)
+    await prepare_secrets(runtime)
     roles = role_set(runtime)
     await roles.start()
     stop = asyncio.Event()
@@ -180,7 +194,7 @@ def _install_web_app(app: FastAPI, web_dir: Path) -> None:
     """Serve the built web app; unknown non-API paths fall back to ``index.html`` (SPA)."""
 
     @app.get("/{path:path}", include_in_schema=False)
-    async def web_app(path: str, request: Request) -> Response:
+    def web_app(path: str, request: Request) -> Response:
         if path.startswith("api/"):
             return error_response(404, "not_found", "not found")
         candidate = (web_dir / path).resolve()
@@ -202,6 +216,7 @@ def create_app(runtime: Runtime, *, admin: tuple[str, str | None] = ("admin", No
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await prepare_database(runtime.settings)
+        await prepare_secrets(runtime)
         await bootstrap_first_admin(runtime, *admin)
         await roles.start()
         app.state.roles = roles
