@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import pwd
@@ -40,19 +41,36 @@ class PostgresCluster:
     def _run(self, *args: str) -> None:
         command = [str(self.bin_dir / args[0]), *args[1:]]
         if self.as_user:
-            command = ["su", self.as_user, "-s", "/bin/sh", "-c", " ".join(f"'{a}'" for a in command)]
+            command = [
+                "su",
+                self.as_user,
+                "-s",
+                "/bin/sh",
+                "-c",
+                " ".join(f"'{a}'" for a in command),
+            ]
         subprocess.run(command, check=True, capture_output=True, timeout=120)
 
     def start(self) -> None:
-        self._run("initdb", "-D", str(self.data_dir), "-U", "postgres", "--auth=trust", "-E", "UTF8")
+        self._run(
+            "initdb", "-D", str(self.data_dir), "-U", "postgres", "--auth=trust", "-E", "UTF8"
+        )
         options = f"-p {self.port} -k {self.data_dir} -c listen_addresses=127.0.0.1 -c fsync=off"
-        self._run("pg_ctl", "-D", str(self.data_dir), "-o", options, "-w", "-l", str(self.data_dir / "log"), "start")
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data_dir),
+            "-o",
+            options,
+            "-w",
+            "-l",
+            str(self.data_dir / "log"),
+            "start",
+        )
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(subprocess.SubprocessError):
             self._run("pg_ctl", "-D", str(self.data_dir), "-m", "immediate", "-w", "stop")
-        except subprocess.SubprocessError:
-            pass
         shutil.rmtree(self.data_dir.parent, ignore_errors=True)
 
 

@@ -190,7 +190,10 @@ async def _throttle(
     by_ip = await session.scalars(
         select(LoginAttempt.at).where(failures, LoginAttempt.ip == ip).order_by(LoginAttempt.at)
     )
-    for times, limit in ((list(pair), settings.login_max_failures), (list(by_ip), settings.login_ip_max_failures)):
+    for times, limit in (
+        (list(pair), settings.login_max_failures),
+        (list(by_ip), settings.login_ip_max_failures),
+    ):
         if len(times) >= limit:
             oldest_counted = times[len(times) - limit]
             wait = oldest_counted + timedelta(seconds=settings.login_window_s) - now
@@ -407,7 +410,9 @@ async def principal_from_api_key(db: Database, clear: str) -> Principal | None:
         return None
     if key.last_used_at is None or now - key.last_used_at >= LAST_USED_EVERY:
         async with db.write() as session:
-            await session.execute(update(ApiKey).where(ApiKey.id == key.id).values(last_used_at=now))
+            await session.execute(
+                update(ApiKey).where(ApiKey.id == key.id).values(last_used_at=now)
+            )
     return _principal(user, "apikey", key=key)
 
 

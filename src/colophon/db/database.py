@@ -14,7 +14,12 @@ from typing import Any
 
 from sqlalchemy import event, make_url
 from sqlalchemy.engine import URL
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 SQLITE_READ_POOL_SIZE = 4
 AFTER_COMMIT = "colophon.after_commit"
@@ -69,7 +74,9 @@ def _configure_sqlite(engine: AsyncEngine, *, busy_timeout_ms: int, begin: str) 
 class Database:
     """The process's engines; open sessions with :meth:`read` and :meth:`write`."""
 
-    def __init__(self, url: str, *, pool_size: int = 10, sqlite_busy_timeout_ms: int = 5000) -> None:
+    def __init__(
+        self, url: str, *, pool_size: int = 10, sqlite_busy_timeout_ms: int = 5000
+    ) -> None:
         self.url = url
         self.backend = "sqlite" if url.startswith("sqlite") else "postgresql"
         target = async_url(url)
@@ -81,7 +88,9 @@ class Database:
             _configure_sqlite(
                 self.write_engine, busy_timeout_ms=sqlite_busy_timeout_ms, begin="BEGIN IMMEDIATE"
             )
-            _configure_sqlite(self.read_engine, busy_timeout_ms=sqlite_busy_timeout_ms, begin="BEGIN")
+            _configure_sqlite(
+                self.read_engine, busy_timeout_ms=sqlite_busy_timeout_ms, begin="BEGIN"
+            )
         else:
             self.write_engine = create_async_engine(target, pool_size=pool_size, max_overflow=0)
             self.read_engine = self.write_engine

@@ -62,7 +62,9 @@ def schema_state(url: str) -> SchemaState:
 
 
 def _check_not_newer(current: str | None) -> None:
-    known = {rev.revision for rev in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
+    known = {
+        rev.revision for rev in ScriptDirectory.from_config(_alembic_config()).walk_revisions()
+    }
     if current is not None and current not in known:
         raise MigrationError(
             f"database schema is at {current}, which is newer than this version ({head_revision()})"

@@ -123,7 +123,9 @@ async def list_series(
 
 
 @router.get("/series/{series_id}")
-async def get_series(series_id: uuid.UUID, principal: CanReadSeries, runtime: RuntimeDep) -> SeriesDto:
+async def get_series(
+    series_id: uuid.UUID, principal: CanReadSeries, runtime: RuntimeDep
+) -> SeriesDto:
     return await service.get_series(runtime, series_id)
 
 
