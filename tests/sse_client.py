@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,7 @@ class EventLog:
     """What one stream delivered so far: named events and raw lines (``retry:``, comments)."""
 
     events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    received_at: list[float] = field(default_factory=list)  # wall clock, one per event
     lines: list[str] = field(default_factory=list)
     headers: httpx.Headers | None = None
     status_code: int | None = None
@@ -39,6 +41,7 @@ async def _read(response: httpx.Response, log: EventLog) -> None:
             data = line[len("data: ") :]
         elif line == "" and data:
             log.events.append((name, json.loads(data)))
+            log.received_at.append(time.time())
             name, data = "message", ""
 
 
