@@ -25,6 +25,9 @@ from colophon.auth.service import bootstrap_admin, count_users
 from colophon.config import Settings
 from colophon.db.migrate import require_head, upgrade_to_head
 from colophon.jobs import routes as job_routes
+from colophon.jobs.revert_task import revert_job_run
+from colophon.jobs.run_handler import on_refresh_abandoned, refresh_library_metadata
+from colophon.jobs.scheduler import JOB_SCHEDULER_WORK
 from colophon.library import cover_routes
 from colophon.library import routes as library_routes
 from colophon.library.scanner.task import scan_library
@@ -52,6 +55,8 @@ def task_handlers() -> dict[str, Handler]:
     return {
         "scan_library": scan_library,
         "auto_match": run_auto_match,
+        "refresh_library_metadata": refresh_library_metadata,
+        "revert_job_run": revert_job_run,
         **_test_task_handlers(),
     }
 
@@ -67,12 +72,12 @@ def _test_task_handlers() -> dict[str, Handler]:
 
 def task_abandoned_hooks() -> dict[str, AbandonedHook]:
     """Per task type: clean-up when the sweeper fails a task whose worker died (§3.7)."""
-    return {}
+    return {"refresh_library_metadata": on_refresh_abandoned}
 
 
 def periodic_work() -> list[PeriodicWork]:
     """What the scheduler role repeats (§1.4, §1.5)."""
-    return [maintenance_work()]
+    return [maintenance_work(), JOB_SCHEDULER_WORK]
 
 
 def role_set(runtime: Runtime) -> RoleSet:

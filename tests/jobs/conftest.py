@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from sqlalchemy import select
 from tests.conftest import ApiClient
 
 from colophon.db.database import Database
-from colophon.jobs.providers import stop_plugin_hosts
+from colophon.plugins.supervisor import stop_supervisor
 from colophon.library.models import Book, Library, Series
 from colophon.metadata.models import BookExternalId, BookMetadata, SeriesExternalId, SeriesMetadata
 from colophon.metadata.text import compute_search_title
@@ -204,7 +205,7 @@ async def echo(app_runtime: Runtime) -> AsyncIterator[uuid.UUID]:
     """The echo plugin row (manifest cached); its processes are stopped after the test."""
     plugin_id = await add_plugin(app_runtime.db)
     yield plugin_id
-    await stop_plugin_hosts(app_runtime)
+    await stop_supervisor(app_runtime)
 
 
 def job_body(**overrides: Any) -> dict[str, Any]:
@@ -233,3 +234,51 @@ def make_job(admin: ApiClient, library_id: uuid.UUID, echo: uuid.UUID) -> JobFac
 
 def jobs_url(library_id: uuid.UUID) -> str:
     return f"/api/v1/libraries/{library_id}/jobs"
+
+
+FINISHED = ("success", "partial", "failure", "cancelled")
+
+
+async def wait_for_run(
+    api: ApiClient,
+    library_id: uuid.UUID,
+    job_id: str,
+    run_id: str,
+    *,
+    statuses: tuple[str, ...] = FINISHED,
+    timeout_s: float = 60.0,
+) -> dict[str, Any]:
+    """Poll the run until its status is one of ``statuses`` (a deadline, never a fixed sleep)."""
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    url = f"{jobs_url(library_id)}/{job_id}/runs/{run_id}"
+    while True:
+        run: dict[str, Any] = (await api.get(url)).json()
+        if run.get("status") in statuses:
+            return run
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"run still {run.get('status')}: {run}")
+        await asyncio.sleep(0.05)
+
+
+async def wait_for_task(api: ApiClient, task_id: str, *, timeout_s: float = 60.0) -> dict[str, Any]:
+    """Poll the task until it is terminal."""
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while True:
+        task: dict[str, Any] = (await api.get(f"/api/v1/tasks/{task_id}")).json()
+        if task.get("status") in ("completed", "failed", "cancelled"):
+            return task
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"task still {task.get('status')}")
+        await asyncio.sleep(0.05)
+
+
+async def run_job(
+    api: ApiClient, library_id: uuid.UUID, job_id: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Run now, wait for the run and its task; (run detail, task)."""
+    started = await api.post(f"{jobs_url(library_id)}/{job_id}/run-now")
+    assert started.status_code == 202, started.text
+    ids = started.json()
+    run = await wait_for_run(api, library_id, job_id, ids["runId"])
+    task = await wait_for_task(api, ids["taskId"])
+    return run, task

@@ -9,15 +9,20 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from colophon.auth.deps import CanReadLibraries, CanWriteLibraries
-from colophon.jobs import service
+from colophon.jobs import dryrun, history, service
 from colophon.jobs.schemas import (
     CreateJob,
     CronPreviewDto,
+    DryRunDto,
     FieldGroupDto,
     JobList,
     LibraryJobDto,
     PatchJob,
+    RunDetailDto,
+    RunPage,
     RunStartedDto,
+    SavedDryRun,
+    UnsavedDryRun,
 )
 from colophon.runtime import RuntimeDep
 
@@ -38,6 +43,14 @@ async def create_job(
     library_id: uuid.UUID, body: CreateJob, principal: CanWriteLibraries, runtime: RuntimeDep
 ) -> LibraryJobDto:
     return await service.create_job(runtime, principal, library_id, body)
+
+
+# The literal route is registered before /jobs/{job_id} (§10.2).
+@router.post(JOBS + "/dry-run")
+async def dry_run_unsaved(
+    library_id: uuid.UUID, body: UnsavedDryRun, principal: CanWriteLibraries, runtime: RuntimeDep
+) -> DryRunDto:
+    return await dryrun.dry_run_unsaved(runtime, library_id, body)
 
 
 @router.get(JOB)
@@ -72,6 +85,55 @@ async def run_now(
 ) -> RunStartedDto:
     return await service.run_now(
         runtime, library_id, job_id, requested_by=principal.user_id, created_by=principal.actor
+    )
+
+
+@router.post(JOB + "/dry-run")
+async def dry_run_saved(
+    library_id: uuid.UUID,
+    job_id: uuid.UUID,
+    principal: CanWriteLibraries,
+    runtime: RuntimeDep,
+    body: SavedDryRun | None = None,
+) -> DryRunDto:
+    return await dryrun.dry_run_saved(runtime, library_id, job_id, body or SavedDryRun())
+
+
+@router.get(JOB + "/runs")
+async def list_runs(
+    library_id: uuid.UUID,
+    job_id: uuid.UUID,
+    principal: CanReadLibraries,
+    runtime: RuntimeDep,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> RunPage:
+    return await history.list_runs(runtime, library_id, job_id, limit=limit, cursor=cursor)
+
+
+@router.get(JOB + "/runs/{run_id}")
+async def get_run(
+    library_id: uuid.UUID,
+    job_id: uuid.UUID,
+    run_id: uuid.UUID,
+    principal: CanReadLibraries,
+    runtime: RuntimeDep,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> RunDetailDto:
+    return await history.get_run(runtime, library_id, job_id, run_id, limit=limit, cursor=cursor)
+
+
+@router.post(JOB + "/runs/{run_id}/revert", status_code=202)
+async def revert_run(
+    library_id: uuid.UUID,
+    job_id: uuid.UUID,
+    run_id: uuid.UUID,
+    principal: CanWriteLibraries,
+    runtime: RuntimeDep,
+) -> RunStartedDto:
+    return await history.request_revert(
+        runtime, library_id, job_id, run_id, created_by=principal.actor
     )
 
 
