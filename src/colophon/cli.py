@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import socket
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
 
@@ -48,7 +49,10 @@ from colophon.system.process_lock import DataDirLock, DataDirLocked
 from colophon.tasks import queue
 
 app = typer.Typer(
-    help="Colophon keeps your comics, manga and ebook metadata fresh.", no_args_is_help=True
+    help="Colophon keeps your comics, manga and ebook metadata fresh.",
+    no_args_is_help=True,
+    # Tracebacks with locals could print secrets (database URLs, credentials).
+    pretty_exceptions_enable=False,
 )
 admin_app = typer.Typer(help="Manage administrators and passwords.", no_args_is_help=True)
 config_app = typer.Typer(help="Inspect the configuration.", no_args_is_help=True)
@@ -120,6 +124,17 @@ def _run(coroutine: Awaitable[T]) -> T:
         fail(f"database unreachable: {exc.orig}")
 
 
+@contextlib.contextmanager
+def _schema_errors() -> Iterator[None]:
+    """Migration and connection failures as one line each, exit 1 (platform §1.2 steps 4–5)."""
+    try:
+        yield
+    except MigrationError as exc:
+        fail(str(exc))
+    except OperationalError as exc:
+        fail(f"database unreachable: {exc.orig}")
+
+
 def _with_runtime(settings: Settings, work: Callable[[Runtime], Awaitable[T]]) -> T:
     async def _go() -> T:
         await prepare_database(settings)
@@ -181,6 +196,8 @@ def serve(
         fail(str(exc), 2)
     lock = _take_lock(settings)
     _check_port(settings.server.host, settings.server.port)
+    # Startup steps 3–5 before the listener, so their failures read as one clear line.
+    _run(prepare_database(settings))
     runtime = Runtime.from_settings(settings, roles=roles)
     admin = (
         os.environ.get("COLOPHON_ADMIN_USERNAME", "admin"),
@@ -253,18 +270,15 @@ def migrate(
     url = settings.database_url
     settings.data_path.mkdir(mode=0o700, parents=True, exist_ok=True)
     if check:
-        try:
+        with _schema_errors():
             current = require_head(url)
-        except MigrationError as exc:
-            fail(str(exc))
         out.print(f"database schema is at head ({current.head})")
         return
     lock = _take_lock(settings)
     try:
-        state_before = schema_state(url)
-        after = upgrade_to_head(url, backups_dir=settings.data_path / "backups")
-    except MigrationError as exc:
-        fail(str(exc))
+        with _schema_errors():
+            state_before = schema_state(url)
+            after = upgrade_to_head(url, backups_dir=settings.data_path / "backups")
     finally:
         if lock:
             lock.release()
