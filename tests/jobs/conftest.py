@@ -15,11 +15,11 @@ from sqlalchemy import select
 from tests.conftest import ApiClient
 
 from colophon.db.database import Database
-from colophon.plugins.supervisor import stop_supervisor
 from colophon.library.models import Book, Library, Series
 from colophon.metadata.models import BookExternalId, BookMetadata, SeriesExternalId, SeriesMetadata
 from colophon.metadata.text import compute_search_title
 from colophon.plugins.models import Plugin
+from colophon.plugins.supervisor import stop_supervisor
 from colophon.runtime import Runtime
 
 ECHO_MANIFEST: dict[str, Any] = {

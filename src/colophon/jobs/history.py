@@ -90,7 +90,7 @@ async def _change_counts(
         .where(MetadataChange.run_id.in_(run_ids))
         .group_by(MetadataChange.run_id)
     )
-    return {run_id: int(count) for run_id, count in rows.tuples() if run_id is not None}
+    return {run_id: int(count) for run_id, count in rows if run_id is not None}
 
 
 async def list_runs(
@@ -192,7 +192,7 @@ async def _changes(
             user_id=change.user_id,
             created_at=change.created_at,
         )
-        for change, series_name, book_name in rows.tuples()
+        for change, series_name, book_name in rows
     ]
 
 

@@ -127,7 +127,7 @@ class JobScheduler:
                 .order_by(LibraryJob.next_run_at, LibraryJob.id)
                 .limit(BATCH_SIZE)
             )
-            return [_due_job(*row) for row in rows.tuples()]
+            return [_due_job(*row) for row in rows]
 
     def _schedule(self, job: DueJob) -> Schedule | None:
         try:
@@ -186,17 +186,15 @@ class JobScheduler:
     async def recompute_future_slots(self, now: datetime) -> int:
         """§5.5 scheduler start: future slots follow a changed default zone or tzdata."""
         async with self.runtime.db.read() as session:
-            rows = (
-                await session.execute(
-                    select(
-                        LibraryJob.id,
-                        LibraryJob.type,
-                        LibraryJob.cron_schedule,
-                        LibraryJob.timezone,
-                        LibraryJob.next_run_at,
-                    ).where(LibraryJob.enabled.is_(True), LibraryJob.next_run_at > now)
-                )
-            ).tuples()
+            rows = await session.execute(
+                select(
+                    LibraryJob.id,
+                    LibraryJob.type,
+                    LibraryJob.cron_schedule,
+                    LibraryJob.timezone,
+                    LibraryJob.next_run_at,
+                ).where(LibraryJob.enabled.is_(True), LibraryJob.next_run_at > now)
+            )
             jobs = [_due_job(*row) for row in rows]
         changed = 0
         for job in jobs:
@@ -212,18 +210,16 @@ class JobScheduler:
 async def finalise_orphaned_runs(runtime: Runtime, *, now: datetime) -> int:
     """SCH-7: close runs whose task ended (or vanished) without finishing them."""
     async with runtime.db.write() as session:
-        rows = (
-            await session.execute(
-                select(LibraryJobRun, Task.status)
-                .outerjoin(Task, Task.id == LibraryJobRun.task_id)
-                .where(LibraryJobRun.status.in_(ACTIVE_RUN_STATUSES))
-                .where(
-                    (Task.status.in_(FINISHED_STATUSES))
-                    | (Task.id.is_(None) & (LibraryJobRun.created_at < now - MISSING_TASK_GRACE))
-                )
-                .with_for_update(of=LibraryJobRun, skip_locked=True)
+        rows = await session.execute(
+            select(LibraryJobRun, Task.status)
+            .outerjoin(Task, Task.id == LibraryJobRun.task_id)
+            .where(LibraryJobRun.status.in_(ACTIVE_RUN_STATUSES))
+            .where(
+                (Task.status.in_(FINISHED_STATUSES))
+                | (Task.id.is_(None) & (LibraryJobRun.created_at < now - MISSING_TASK_GRACE))
             )
-        ).tuples()
+            .with_for_update(of=LibraryJobRun, skip_locked=True)
+        )
         closed = 0
         for run, task_status in rows:
             await record_run_end(session, runtime.bus, run, _orphan_end(run, task_status))
