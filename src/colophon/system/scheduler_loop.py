@@ -82,6 +82,9 @@ class SchedulerLoop:
     async def _loop(self, piece: PeriodicWork) -> None:
         await self._sleep(piece, piece.first_delay)
         while not self._stopping.is_set():
+            # Cleared before the round, not after the sleep: a message arriving while the
+            # round runs must trigger the next one at once instead of being lost.
+            self._wake[piece.name].clear()
             wait = await self._run_once(piece)
             await self._sleep(piece, next_wait(wait, piece.max_wait))
 
@@ -100,4 +103,3 @@ class SchedulerLoop:
             return
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(wake.wait(), timeout=wait.total_seconds())
-        wake.clear()
