@@ -1,0 +1,51 @@
+"""The scheduler role in a running app (SCH-1, SCH-2): woken by jobs.changed, fires on time."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from tests.conftest import ApiClient
+from tests.jobs.conftest import JobFactory, jobs_url
+
+from colophon.config import Settings, load_settings
+
+FIRE_WITHIN_S = 2.0
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    """The default settings, but a 300 s poll: only a jobs.changed wake-up can fire in time."""
+    environ = {
+        "COLOPHON_DATA_DIR": str(tmp_path / "data"),
+        "COLOPHON_DATABASE__URL": database_url,
+        "COLOPHON_WORKER__POLL_INTERVAL_S": "0.2",
+        "COLOPHON_SCHEDULER__POLL_INTERVAL_S": "300",
+        "COLOPHON_LOGGING__LEVEL": "warning",
+    }
+    config_file = tmp_path / "colophon.yaml"
+    config_file.write_text("{}\n")
+    return load_settings(str(config_file), environ=environ, overrides={}).settings
+
+
+async def test_a_new_job_wakes_the_scheduler_and_its_slot_fires_within_two_seconds(
+    admin: ApiClient, make_job: JobFactory, library_id: uuid.UUID
+) -> None:
+    """SCH-2: every-minute job created now; its first slot fires within 2 s of the slot."""
+    job = await make_job(enabled=True, cronSchedule="* * * * *")
+    url = f"{jobs_url(library_id)}/{job['id']}/runs"
+    deadline = asyncio.get_running_loop().time() + 75
+    while True:
+        items = (await admin.get(url)).json()["items"]
+        if items:
+            break
+        assert asyncio.get_running_loop().time() < deadline, "no scheduled run"
+        await asyncio.sleep(0.1)
+    run = items[0]
+    assert run["trigger"] == "schedule" and run["scheduledFor"] == job["nextRunAt"]
+    created = datetime.fromisoformat(run["createdAt"].replace("Z", "+00:00"))
+    slot = datetime.fromisoformat(run["scheduledFor"].replace("Z", "+00:00"))
+    assert 0 <= (created - slot).total_seconds() <= FIRE_WITHIN_S
