@@ -18,6 +18,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ["scripts/*.mjs"],
+    languageOptions: { globals: { ...globals.node } },
+  },
+  {
     files: ["*.cjs"],
     languageOptions: { globals: { ...globals.node }, sourceType: "commonjs" },
   },

@@ -26,16 +26,18 @@ class ResizeObserverStub {
 window.ResizeObserver = ResizeObserverStub;
 window.HTMLElement.prototype.scrollIntoView = noop;
 
+// jsdom's AbortSignal is not Node's, so it cannot cross into Node's Request constructor, which
+// the API client uses; tests that abort do so through their own fetch stubs.
+const NodeRequest = globalThis.Request;
+globalThis.Request = class extends NodeRequest {
+  constructor(input: RequestInfo | URL, init?: RequestInit) {
+    const { signal: _signal, ...rest } = init ?? {};
+    super(input, rest);
+  }
+};
+
 beforeAll(() => {
   server.listen({ onUnhandledRequest: "error" });
-  // The app calls same-origin relative URLs; Node's fetch needs them absolute. jsdom's
-  // AbortSignal is not Node's, so it cannot cross into the Request constructor.
-  const interceptedFetch = globalThis.fetch;
-  globalThis.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
-    const url = typeof input === "string" ? new URL(input, window.location.href) : input;
-    const { signal: _signal, ...rest } = init ?? {};
-    return interceptedFetch(url, rest);
-  };
 });
 afterEach(() => {
   cleanup();

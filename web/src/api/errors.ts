@@ -49,18 +49,17 @@ function parseRetryAfter(header: string | null): number | undefined {
   return Number.isFinite(seconds) ? seconds : undefined;
 }
 
-/** Turn a non-2xx response into an ApiError; a body outside the contract still yields one. */
-export async function errorFromResponse(response: Response): Promise<ApiError> {
-  let body: unknown = null;
-  try {
-    body = await response.json();
-  } catch {
-    body = null;
-  }
+/** Turn a non-2xx response and its decoded body into an ApiError; a body outside the contract still yields one. */
+export function errorFromResponse(response: Response, body: unknown): ApiError {
   const retryAfterS = parseRetryAfter(response.headers.get("Retry-After"));
   if (isErrorBody(body)) return new ApiError(response.status, body, { retryAfterS });
   const message = response.statusText || `Request failed with status ${response.status}`;
   return new ApiError(response.status, { error: "http_error", message }, { retryAfterS });
+}
+
+/** An aborted request (a cancelled query or preview) is not a network failure. */
+export function isAbortError(error: unknown): boolean {
+  return error instanceof Error && error.name === "AbortError";
 }
 
 export function isApiError(error: unknown): error is ApiError {

@@ -1,8 +1,14 @@
 /**
- * Wire types of the Colophon API (camelCase), written by hand from the specs until
- * `npm run gen:api` produces `schema.d.ts`. Each alias is named like the server's DTO so
- * that it can become `components["schemas"]["<Name>"]` without touching callers.
+ * Wire types of the Colophon API, aliased from the generated `schema.d.ts` (`npm run gen:api`).
+ *
+ * Where the server publishes a plain `string` for a closed set, or an untyped `dict` for a
+ * structure the specs fix (task progress, job config, plugin manifest), the alias narrows that
+ * one property and keeps the rest generated. Types the server does not publish yet (the jobs
+ * dry-run, runs and revert endpoints, the health body) are written from the specs and marked so.
  */
+import type { components } from "./schema";
+
+type Schemas = components["schemas"];
 
 export type Uuid = string;
 /** RFC 3339 instant with `Z` and milliseconds. */
@@ -14,7 +20,7 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-// ── errors (platform §0) ───────────────────────────────────────────────────────────────
+// ── errors (platform §0): the error body is not part of the OpenAPI document ────────────
 export interface FieldErrorBody {
   field: string;
   message: string;
@@ -31,16 +37,9 @@ export interface ErrorBody {
 
 // ── session (platform §5) ──────────────────────────────────────────────────────────────
 export type Role = "reader" | "maintainer" | "admin";
-export interface Me {
-  id: Uuid;
-  username: string;
-  role: Role;
-  permissions: string[];
-  authMethod: string;
-}
-export interface LoginResponse {
-  user: Me;
-}
+export type Me = Schemas["MeDto"];
+export type LoginResponse = Schemas["LoginResponse"];
+/** `GET /health`: published without a schema. */
 export interface Health {
   status: string;
   version: string;
@@ -49,205 +48,87 @@ export interface Health {
 
 // ── libraries (platform §8.3, web-ui §8) ───────────────────────────────────────────────
 export type ScanStatus = "completed" | "failed" | "cancelled";
+/** Task progress (platform §3): published as an untyped object. */
 export interface TaskProgress {
   current: number;
   total: number;
   message: string | null;
   counts: Record<string, number> | null;
 }
-export interface Library {
-  id: Uuid;
-  name: string;
-  rootPath: string;
-  seriesCount: number;
-  bookCount: number;
-  jobCount: number;
-  lastScanAt: Instant | null;
-  lastScanStatus: ScanStatus | null;
-  activeScan: { taskId: Uuid; progress: TaskProgress | null } | null;
-}
-export interface CreateLibrary {
-  name: string;
-  rootPath: string;
-  scan: boolean;
-}
-export interface TaskStarted {
+export interface ActiveScan {
   taskId: Uuid;
+  progress: TaskProgress | null;
 }
+export type Library = Omit<Schemas["LibraryDto"], "lastScanStatus" | "activeScan"> & {
+  lastScanStatus: ScanStatus | null;
+  activeScan: ActiveScan | null;
+};
+export type CreatedLibrary = Omit<Schemas["CreatedLibraryDto"], "lastScanStatus" | "activeScan"> & {
+  lastScanStatus: ScanStatus | null;
+  activeScan: ActiveScan | null;
+};
+export type CreateLibrary = Schemas["CreateLibrary"];
+export type TaskStarted = Schemas["TaskStartedDto"];
 
 export type SeriesStatus = "ongoing" | "ended" | "hiatus" | "abandoned" | "unknown";
-export interface SeriesMatch {
-  pluginName: string;
-  externalId: string;
-  externalUrl: string | null;
-  lastSyncedAt: Instant | null;
-}
-export interface SeriesListItem {
-  id: Uuid;
-  title: string;
-  status: SeriesStatus | null;
-  bookCount: number;
-  deleted: boolean;
-  updatedAt: Instant;
-  lastSyncedAt: Instant | null;
-  matches: SeriesMatch[];
-}
-export interface SeriesListPage extends Page<SeriesListItem> {
-  total: number;
-}
-
-export interface SeriesRow {
-  id: Uuid;
-  libraryId: Uuid;
-  libraryName: string;
-  name: string;
-  path: string;
-  deleted: boolean;
-  bookCount: number;
-}
-export interface BookRow {
-  id: Uuid;
-  seriesId: Uuid;
-  seriesTitle: string;
-  libraryId: Uuid;
-  path: string;
-  fileName: string;
-  format: string;
-  fileSize: number;
-  pageCount: number | null;
-  deleted: boolean;
-  number?: string | null;
-  title?: string | null;
-}
+export type SeriesMatch = Schemas["MatchDto"];
+export type SeriesListItem = Omit<Schemas["SeriesRowDto"], "status"> & { status: SeriesStatus | null };
+export type SeriesListPage = Omit<Schemas["SeriesPage"], "items"> & { items: SeriesListItem[] };
+export type SeriesRow = Schemas["SeriesDto"];
+export type BookRow = Schemas["BookDto"];
 
 // ── metadata (metadata §7, §8) ─────────────────────────────────────────────────────────
 export type EntityType = "series" | "book";
-export interface Author {
-  name: string;
-  role: string;
-  sortName?: string | null;
-}
-export interface AlternateTitle {
-  label: string;
-  title: string;
-}
-export interface ExternalIdRow {
-  source: string;
-  externalId: string;
-  externalUrl: string | null;
-  lastSyncedAt: Instant | null;
-}
-export interface ExternalRatingRow {
-  source: string;
-  score: number;
-  voteCount: number | null;
-  fetchedAt: Instant | null;
-}
-/** `GET /series/{id}/metadata` and the book twin: field values keyed by field key. */
+export type ExternalIdRow = Schemas["ExternalIdDto"];
+export type ExternalRatingRow = Schemas["ExternalRatingDto"];
+export type SeriesMetadata = Schemas["SeriesMetadataDto"];
+export type BookMetadata = Schemas["BookMetadataDto"];
+/** Either entity's metadata, read field by field through the catalogue (metadata §7). */
 export type EntityMetadata = { [field: string]: unknown } & {
   locks: Record<string, boolean>;
   externalIds: ExternalIdRow[];
   externalRatings?: ExternalRatingRow[];
   updatedAt: Instant;
 };
-export interface MetadataChange {
-  id: number | string;
-  field: string;
+export type MetadataChange = Omit<Schemas["MetadataChangeDto"], "before" | "after"> & {
   before: JsonValue;
   after: JsonValue;
-  source: string;
-  runId: Uuid | null;
-  jobId: Uuid | null;
-  jobName: string | null;
-  userName: string | null;
-  createdAt: Instant;
+};
+/** The `preview` object of a search result (metadata §8.2): published as an untyped object. */
+export interface SearchResultPreview {
+  status?: string;
+  genres?: string[];
+  description?: string;
+  format?: string;
 }
-export interface SearchResult {
-  externalId: string;
-  title: string;
-  alternateTitles: string[];
-  year: number | null;
-  coverUrl: string | null;
-  relevanceScore: number | null;
-  preview: {
-    status?: string;
-    genres?: string[];
-    description?: string;
-    format?: string;
-  } | null;
-}
-export interface SearchResponse {
-  pluginId: Uuid;
-  query: string | null;
-  results: SearchResult[];
-  nextCursor: string | null;
-}
-export type PreviewFieldStatus =
-  | "will_apply"
-  | "unchanged"
-  | "locked"
-  | "no_permission"
-  | "invalid"
-  | "not_provided";
-export interface PreviewField {
-  field: string;
-  status: PreviewFieldStatus;
+export type SearchResult = Omit<Schemas["SearchResultDto"], "preview"> & { preview: SearchResultPreview | null };
+export type SearchResponse = Omit<Schemas["SearchResponse"], "results"> & { results: SearchResult[] };
+export type PreviewFieldStatus = Schemas["PreviewField"]["status"];
+export type PreviewField = Omit<Schemas["PreviewField"], "currentValue" | "proposedValue"> & {
   currentValue: JsonValue;
   proposedValue: JsonValue;
-  reason: string | null;
-}
-export interface FetchPreviewResponse {
-  pluginId: Uuid;
-  externalId: string;
-  externalUrl: string | null;
-  fields: PreviewField[];
-}
-export interface ApplyResponse {
-  pluginId: Uuid;
-  externalId: string;
-  externalUrl: string | null;
-  dryRun: boolean;
-  applied: string[];
-  unchanged: string[];
-  skipped: { field: string; reason: string }[];
-}
-export interface AutoMatchResponse {
-  matched: boolean;
-  reason?: "no_match_candidate" | "low_confidence";
-  query: string | null;
-  candidate?: SearchResult;
-  threshold?: number;
-  result?: ApplyResponse;
-}
-export interface CoverRow {
-  id: Uuid;
-  source: string;
-  sourceUrl: string | null;
-  isSelected: boolean;
-  width: number;
-  height: number;
-  createdAt: Instant;
-}
+};
+export type FetchPreviewResponse = Omit<Schemas["PreviewResponse"], "fields"> & { fields: PreviewField[] };
+export type ApplyResponse = Schemas["ApplyResponse"];
+export type AutoMatchReason = "no_match_candidate" | "low_confidence";
+export type AutoMatchResponse = Omit<Schemas["AutoMatchResponse"], "candidate" | "reason"> & {
+  candidate?: SearchResult | null;
+  reason?: AutoMatchReason | null;
+};
+export type CoverRow = Schemas["CoverDto"];
 
 // ── plugins (plugins §7, library-jobs API-6) ───────────────────────────────────────────
 export type HealthStatus = "healthy" | "degraded" | "unhealthy" | "disabled" | "unknown";
-export interface PluginCapabilities {
-  metadataProvider: ("series" | "book")[];
-}
-export interface PluginAction {
-  pluginId: Uuid;
-  pluginName: string;
-  pluginDisplayName: string;
-  label: string;
-  description: string | null;
-  libraryIds: Uuid[];
+export type ProviderSide = "series" | "book";
+export type PluginCapabilities = Partial<Omit<Schemas["PluginCapabilities"], "metadataProvider">> & {
+  metadataProvider: ProviderSide[];
+};
+export type PluginAction = Omit<Schemas["PluginAction"], "healthStatus" | "capabilities"> & {
   healthStatus: HealthStatus;
   capabilities: PluginCapabilities;
-}
-export interface PluginActionsResponse {
-  scope: string;
-  actions: PluginAction[];
-}
+};
+export type PluginActionsResponse = Omit<Schemas["PluginActions"], "actions"> & { actions: PluginAction[] };
+/** One field of a manifest's `configSchema` (plugins §2): the manifest is published untyped. */
 export interface ConfigSchemaField {
   key: string;
   label: string;
@@ -255,128 +136,58 @@ export interface ConfigSchemaField {
   type: "text" | "number" | "boolean" | "select" | string;
   required?: boolean;
   default?: JsonValue;
-  options?: string[];
+  options?: (string | { value: string; label?: string })[];
+}
+export interface RequiredCredential {
+  key: string;
+  label: string;
+  description?: string;
+  required?: boolean;
+  sensitive?: boolean;
 }
 export interface PluginManifest {
   name: string;
   displayName: string;
   version: string;
   capabilities: PluginCapabilities;
-  requiredCredentials?: { key: string; label: string; description?: string; required: boolean }[];
-  configSchema?: { description?: string; fields: ConfigSchemaField[] };
+  requiredCredentials?: RequiredCredential[];
+  configSchema?: { description?: string; fields: ConfigSchemaField[] } | null;
 }
-export interface Plugin {
-  id: Uuid;
-  name: string;
-  displayName: string;
-  description: string | null;
-  command: string;
-  args: string[];
-  env: Record<string, string>;
-  workingDir: string | null;
-  enabled: boolean;
-  adminConfig: Record<string, JsonValue>;
-  credentialDelivery: "init_message" | "env" | "both";
-  credentialKeys: string[];
-  missingCredentials: string[];
-  permissions: string[];
-  scopes: string[];
-  libraryIds: Uuid[];
-  rateLimitPerMinute: number;
-  requestTimeoutS: number | null;
-  logLevel: string | null;
+export type CredentialDelivery = "init_message" | "env" | "both";
+export type Plugin = Omit<Schemas["PluginDto"], "manifest" | "credentialDelivery" | "health" | "adminConfig"> & {
   manifest: PluginManifest | null;
-  health: {
-    status: HealthStatus;
-    consecutiveFailures: number;
-    failureCount: number;
-    lastError: string | null;
-    lastSuccessAt: Instant | null;
-    lastFailureAt: Instant | null;
-    checkedAt: Instant | null;
-  };
-  disabledReason: string | null;
-  revision: number;
-  createdAt: Instant;
-  updatedAt: Instant;
-}
-export interface PluginPreset {
-  name: string;
-  displayName: string;
-  description: string | null;
-  command: string;
-  args: string[];
-  env?: Record<string, string>;
-  rateLimitPerMinute?: number;
-  adminConfig?: Record<string, JsonValue>;
-}
-export interface PluginTestResult {
-  success: boolean;
-  manifest?: PluginManifest | null;
-  contentTypes: ("series" | "book")[];
-  missingCredentials: string[];
-  timings: { spawnMs: number | null; initializeMs: number | null; pingMs: number | null };
-  error?: { kind: string; code?: number | null; message: string } | null;
-  stderrTail: string[];
-}
+  credentialDelivery: CredentialDelivery;
+  adminConfig: Record<string, JsonValue>;
+  health: Omit<Schemas["PluginHealthDto"], "status"> & { status: HealthStatus };
+};
+export type CreatePlugin = Schemas["CreatePlugin"];
+export type UpdatePlugin = Schemas["UpdatePlugin"];
+export type PluginPreset = Omit<Schemas["PluginPreset"], "adminConfig"> & { adminConfig: Record<string, JsonValue> };
+export type PluginTestResult = Omit<Schemas["PluginTestResult"], "manifest" | "contentTypes"> & {
+  manifest: PluginManifest | null;
+  contentTypes: ProviderSide[];
+};
 
 // ── jobs (library-jobs §3, §8, §9, §10) ────────────────────────────────────────────────
-export type JobScope = "series_only" | "books_only" | "series_and_books";
+export type MetadataRefreshConfigIn = Schemas["MetadataRefreshConfigIn"];
+export type JobScope = NonNullable<MetadataRefreshConfigIn["scope"]>;
 export type RunStatus = "pending" | "running" | "success" | "partial" | "failure" | "cancelled";
 export type LastRunStatus = "success" | "partial" | "failure" | "cancelled";
-export interface MetadataRefreshConfig {
-  type: "metadata_refresh";
-  provider: string;
-  scope: JobScope;
-  fieldGroups: string[];
-  extraFields: string[];
-  bookFieldGroups: string[];
-  bookExtraFields: string[];
-  existingSourceIdsOnly: boolean;
-  skipRecentlySyncedWithinS: number;
-  minMatchConfidence: number;
-  maxConcurrency: number;
-}
-export interface LibraryJob {
-  id: Uuid;
-  libraryId: Uuid;
-  name: string;
-  enabled: boolean;
-  cronSchedule: string;
-  timezone: string | null;
-  effectiveTimezone: string;
+/** A stored job config: every field present (the server fills defaults on write). */
+export type MetadataRefreshConfig = Required<MetadataRefreshConfigIn>;
+export type ActiveRun = Omit<Schemas["ActiveRunDto"], "status"> & { status: "pending" | "running" };
+export type LibraryJob = Omit<Schemas["LibraryJobDto"], "config" | "lastRunStatus" | "activeRun"> & {
   config: MetadataRefreshConfig | null;
-  nextRunAt: Instant | null;
-  lastRunAt: Instant | null;
   lastRunStatus: LastRunStatus | null;
-  lastRunMessage: string | null;
-  activeRun: { runId: Uuid; taskId: Uuid; status: "pending" | "running" } | null;
-  createdAt: Instant;
-  updatedAt: Instant;
-}
-export interface CreateJob {
-  name?: string | null;
-  enabled: boolean;
-  cronSchedule: string;
-  timezone: string | null;
-  config: MetadataRefreshConfig;
-}
-export type PatchJob = Partial<Omit<CreateJob, "name">> & { name?: string | null };
-export interface RunStarted {
-  taskId: Uuid;
-  runId: Uuid;
-}
-export interface CronPreview {
-  expression: string;
-  timezone: string;
-  description: string;
-  nextRuns: string[];
-}
-export interface FieldGroup {
-  id: string;
-  label: string;
-  fields: string[];
-}
+  activeRun: ActiveRun | null;
+};
+export type CreateJob = Schemas["CreateJob"];
+export type PatchJob = Schemas["PatchJob"];
+export type RunStarted = Schemas["RunStartedDto"];
+export type CronPreview = Schemas["CronPreviewDto"];
+export type FieldGroup = Schemas["FieldGroupDto"];
+
+// Not yet published by the server (library-jobs §8–§10): written from the spec.
 export type DryRunItemStatus = "would_change" | "no_change" | "skipped" | "error";
 export interface DryRunChange {
   field: string;
@@ -402,11 +213,7 @@ export interface DryRunSkippedItem {
   reason: "no_external_id" | "recently_synced" | string;
   lastSyncedAt: Instant | null;
 }
-export type PlanFailure =
-  | "invalid_provider"
-  | "plugin_missing"
-  | "plugin_disabled"
-  | "scope_not_supported";
+export type PlanFailure = "invalid_provider" | "plugin_missing" | "plugin_disabled" | "scope_not_supported";
 export interface DryRunResponse {
   jobId: Uuid | null;
   config: MetadataRefreshConfig;
@@ -476,50 +283,18 @@ export interface JobRunDetail extends JobRun {
 
 // ── tasks (platform §3.11) ─────────────────────────────────────────────────────────────
 export type TaskStatus = "pending" | "processing" | "completed" | "failed" | "cancelled";
-export interface Task {
-  id: Uuid;
-  taskType: string;
-  title: string;
+export type Task = Omit<Schemas["TaskDto"], "status" | "progress" | "params" | "result"> & {
   status: TaskStatus;
-  libraryId: Uuid | null;
-  libraryName: string | null;
-  jobId: Uuid | null;
-  jobName: string | null;
-  runId: Uuid | null;
-  params: Record<string, JsonValue>;
-  attempts: number;
-  maxAttempts: number;
-  cancelRequested: boolean;
   progress: TaskProgress | null;
+  params: Record<string, JsonValue>;
   result: JsonValue;
-  lastError: string | null;
-  createdBy: string;
-  scheduledFor: Instant;
-  createdAt: Instant;
-  startedAt: Instant | null;
-  completedAt: Instant | null;
-}
+};
+export type TaskPage = Omit<Schemas["Page_TaskDto_"], "items"> & { items: Task[] };
 export type TaskCounts = Record<TaskStatus, number>;
-export interface TaskStats {
-  counts: TaskCounts;
-  retentionDays: number;
-}
-export interface TaskActionResponse {
-  message: string;
-  task: Task;
-}
+export type TaskStats = Omit<Schemas["TaskStats"], "counts"> & { counts: Partial<TaskCounts> };
+export type TaskActionResponse = Omit<Schemas["TaskActionResult"], "task"> & { task: Task };
 
 // ── API keys (platform §5.3) ───────────────────────────────────────────────────────────
-export interface ApiKey {
-  id: Uuid;
-  name: string;
-  prefix: string;
-  permissions: string[] | null;
-  createdAt: Instant;
-  expiresAt: Instant | null;
-  lastUsedAt: Instant | null;
-  revokedAt: Instant | null;
-}
-export interface CreatedApiKey extends ApiKey {
-  key: string;
-}
+export type ApiKey = Schemas["ApiKeyDto"];
+export type CreatedApiKey = Schemas["CreatedApiKeyDto"];
+export type CreateApiKey = Schemas["CreateApiKeyRequest"];

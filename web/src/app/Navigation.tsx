@@ -27,7 +27,7 @@ function TaskCountBadge() {
   const stats = useQuery(taskStatsQuery);
   const live = countActive(useLiveTasks());
   const counts = stats.data?.counts;
-  const count = Math.max(live, counts ? counts.pending + counts.processing : 0);
+  const count = Math.max(live, counts ? (counts.pending ?? 0) + (counts.processing ?? 0) : 0);
   if (count === 0) return null;
   return (
     <Badge size="sm" circle aria-label={`${count} tasks running or queued`}>

@@ -1,17 +1,18 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api } from "../api/client";
-import type { Health, LoginResponse, Me } from "../api/types";
+import { api, dataOrThrow } from "../api/client";
+import type { Health } from "../api/types";
 
 export const meQuery = queryOptions({
   queryKey: ["me"],
-  queryFn: () => api.get<Me>("/auth/me"),
+  queryFn: () => dataOrThrow(api.GET("/auth/me")),
   staleTime: 60_000,
   retry: false,
 });
 
 export const healthQuery = queryOptions({
   queryKey: ["health"],
-  queryFn: () => api.get<Health>("/health"),
+  // The health body has no published schema; its shape is platform §8.1's.
+  queryFn: async () => (await dataOrThrow(api.GET("/health"))) as Health,
   retry: false,
 });
 
@@ -22,8 +23,7 @@ export function useMe() {
 export function useLogin() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: { username: string; password: string }) =>
-      api.post<LoginResponse>("/auth/login", body, { isLogin: true }),
+    mutationFn: (body: { username: string; password: string }) => dataOrThrow(api.POST("/auth/login", { body })),
     onSuccess: (response) => queryClient.setQueryData(meQuery.queryKey, response.user),
   });
 }
@@ -31,7 +31,7 @@ export function useLogin() {
 export function useLogout() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: () => api.post<void>("/auth/logout"),
+    mutationFn: () => dataOrThrow(api.POST("/auth/logout")),
     onSettled: () => queryClient.clear(),
   });
 }

@@ -1,9 +1,9 @@
 import { useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, type ReactNode } from "react";
-import { api, API_BASE } from "../api/client";
-import type { Page, Task } from "../api/types";
+import { API_BASE } from "../api/client";
 import { canFrom } from "../app/permissions";
 import { meQuery } from "../app/session";
+import { fetchActiveTasks } from "../features/tasks/queries";
 import { toast } from "../app/toasts";
 import { liveStatusFor, reconnectDelayS } from "./backoff";
 import { invalidationsForEvent, type EventData } from "./eventEffects";
@@ -48,7 +48,7 @@ async function seedActiveTasks(queryClient: QueryClient): Promise<void> {
   const me = queryClient.getQueryData(meQuery.queryKey);
   if (!canFrom(me?.permissions)("tasks:read")) return;
   try {
-    const page = await api.get<Page<Task>>("/tasks", { active: true, limit: 200 });
+    const page = await fetchActiveTasks();
     liveStore.seedTasks(page.items);
   } catch {
     // The next `ready` retries; the screens still show their own REST state.

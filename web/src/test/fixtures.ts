@@ -39,6 +39,7 @@ export function action(name: string, displayName: string, sides: ("series" | "bo
     label: `Fetch from ${displayName}`,
     description: null,
     libraryIds: [],
+    searchUriTemplate: null,
     healthStatus: "healthy",
     capabilities: { metadataProvider: sides },
   };
@@ -74,6 +75,8 @@ export const LIBRARY: Library = {
   lastScanAt: null,
   lastScanStatus: null,
   activeScan: null,
+  createdAt: "2026-06-01T00:00:00.000Z",
+  updatedAt: "2026-06-01T00:00:00.000Z",
 };
 
 export function job(overrides: Partial<LibraryJob> = {}): LibraryJob {

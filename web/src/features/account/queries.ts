@@ -1,16 +1,16 @@
 import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
-import { api } from "../../api/client";
-import type { ApiKey, CreatedApiKey } from "../../api/types";
+import { api, dataOrThrow } from "../../api/client";
+import type { CreateApiKey } from "../../api/types";
 
 export const apiKeysQuery = queryOptions({
   queryKey: ["apiKeys"],
-  queryFn: () => api.get<{ items: ApiKey[] }>("/api-keys"),
+  queryFn: () => dataOrThrow(api.GET("/api-keys")),
 });
 
 export function useCreateApiKey() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: { name: string; permissions?: string[]; expiresAt?: string | null }) => api.post<CreatedApiKey>("/api-keys", body),
+    mutationFn: (body: CreateApiKey) => dataOrThrow(api.POST("/api-keys", { body })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ["apiKeys"] }),
   });
 }
@@ -18,14 +18,14 @@ export function useCreateApiKey() {
 export function useRevokeApiKey() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (keyId: string) => api.delete(`/api-keys/${keyId}`),
+    mutationFn: (keyId: string) => dataOrThrow(api.DELETE("/api-keys/{key_id}", { params: { path: { key_id: keyId } } })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ["apiKeys"] }),
   });
 }
 
 export function useChangePassword() {
   return useMutation({
-    mutationFn: (body: { currentPassword: string; newPassword: string }) => api.post<void>("/auth/password", body),
+    mutationFn: (body: { currentPassword: string; newPassword: string }) => dataOrThrow(api.POST("/auth/password", { body })),
   });
 }
 

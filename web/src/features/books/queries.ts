@@ -1,9 +1,8 @@
 import { queryOptions } from "@tanstack/react-query";
-import { api } from "../../api/client";
-import type { BookRow } from "../../api/types";
+import { api, dataOrThrow } from "../../api/client";
 
 export const bookRowQuery = (bookId: string) =>
   queryOptions({
     queryKey: ["book", bookId, "row"],
-    queryFn: () => api.get<BookRow>(`/books/${bookId}`),
+    queryFn: () => dataOrThrow(api.GET("/books/{book_id}", { params: { path: { book_id: bookId } } })),
   });

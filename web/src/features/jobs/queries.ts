@@ -1,5 +1,5 @@
 import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
-import { api } from "../../api/client";
+import { api, callUnpublished, dataOrThrow } from "../../api/client";
 import type {
   CreateJob,
   CronPreview,
@@ -13,19 +13,23 @@ import type {
   PluginActionsResponse,
   RunStarted,
 } from "../../api/types";
+
+const jobsPath = (libraryId: string) => ({ params: { path: { library_id: libraryId } } });
+const jobPath = (libraryId: string, jobId: string) => ({ params: { path: { library_id: libraryId, job_id: jobId } } });
 import { previewRequest, type PreviewSource } from "./previewModel";
 
 export const jobsQuery = (libraryId: string) =>
   queryOptions({
     queryKey: ["jobs", libraryId],
-    queryFn: () => api.get<{ jobs: LibraryJob[] }>(`/libraries/${libraryId}/jobs`),
+    queryFn: async (): Promise<{ jobs: LibraryJob[] }> =>
+      (await dataOrThrow(api.GET("/libraries/{library_id}/jobs", jobsPath(libraryId)))) as { jobs: LibraryJob[] },
   });
 
 export const cronPreviewQuery = (expr: string, timezone: string | null, count: number) =>
   queryOptions({
     queryKey: ["cronPreview", expr, timezone, count],
-    queryFn: ({ signal }) =>
-      api.get<CronPreview>("/library-jobs/cron-preview", { expr, timezone, count }, signal),
+    queryFn: ({ signal }): Promise<CronPreview> =>
+      dataOrThrow(api.GET("/library-jobs/cron-preview", { params: { query: { expr, timezone, count } }, signal })),
     staleTime: 60_000,
     retry: false,
   });
@@ -33,7 +37,8 @@ export const cronPreviewQuery = (expr: string, timezone: string | null, count: n
 export const fieldGroupsQuery = (entity: "series" | "book") =>
   queryOptions({
     queryKey: ["fieldGroups", entity],
-    queryFn: () => api.get<FieldGroup[]>("/library-jobs/metadata-refresh/field-groups", { entity }),
+    queryFn: (): Promise<FieldGroup[]> =>
+      dataOrThrow(api.GET("/library-jobs/metadata-refresh/field-groups", { params: { query: { entity } } })),
     staleTime: Infinity,
   });
 
@@ -42,22 +47,25 @@ export type ProviderScope = "series:bulk" | "book:bulk" | "series:detail" | "boo
 export const providersQuery = (scope: ProviderScope, libraryId: string) =>
   queryOptions({
     queryKey: ["providers", scope, libraryId],
-    queryFn: () => api.get<PluginActionsResponse>("/plugins/actions", { scope, libraryId }),
+    queryFn: async (): Promise<PluginActionsResponse> =>
+      (await dataOrThrow(api.GET("/plugins/actions", { params: { query: { scope, libraryId } } }))) as PluginActionsResponse,
   });
 
 export const jobRunsQueryKey = (jobId: string) => ["jobRuns", jobId] as const;
 
 export function fetchJobRuns(libraryId: string, jobId: string, cursor: string | null) {
-  return api.get<Page<JobRun>>(`/libraries/${libraryId}/jobs/${jobId}/runs`, { limit: 20, cursor });
+  return callUnpublished<Page<JobRun>>("GET", `/libraries/${libraryId}/jobs/${jobId}/runs`, { query: { limit: 20, cursor } });
 }
 
 export function fetchRunDetail(libraryId: string, jobId: string, runId: string, cursor: string | null) {
-  return api.get<JobRunDetail>(`/libraries/${libraryId}/jobs/${jobId}/runs/${runId}`, { limit: 50, cursor });
+  return callUnpublished<JobRunDetail>("GET", `/libraries/${libraryId}/jobs/${jobId}/runs/${runId}`, {
+    query: { limit: 50, cursor },
+  });
 }
 
 export function runPreview(libraryId: string, source: PreviewSource, sampleSize: number, signal?: AbortSignal) {
   const request = previewRequest(libraryId, source, sampleSize);
-  return api.post<DryRunResponse>(request.path, request.body, { signal });
+  return callUnpublished<DryRunResponse>("POST", request.path, { body: request.body, signal });
 }
 
 function useInvalidateJobs(libraryId: string) {
@@ -71,7 +79,8 @@ function useInvalidateJobs(libraryId: string) {
 export function useCreateJob(libraryId: string) {
   const invalidate = useInvalidateJobs(libraryId);
   return useMutation({
-    mutationFn: (body: CreateJob) => api.post<LibraryJob>(`/libraries/${libraryId}/jobs`, body),
+    mutationFn: async (body: CreateJob): Promise<LibraryJob> =>
+      (await dataOrThrow(api.POST("/libraries/{library_id}/jobs", { ...jobsPath(libraryId), body }))) as LibraryJob,
     onSuccess: invalidate,
   });
 }
@@ -79,8 +88,8 @@ export function useCreateJob(libraryId: string) {
 export function useUpdateJob(libraryId: string) {
   const invalidate = useInvalidateJobs(libraryId);
   return useMutation({
-    mutationFn: ({ jobId, body }: { jobId: string; body: PatchJob }) =>
-      api.patch<LibraryJob>(`/libraries/${libraryId}/jobs/${jobId}`, body),
+    mutationFn: async ({ jobId, body }: { jobId: string; body: PatchJob }): Promise<LibraryJob> =>
+      (await dataOrThrow(api.PATCH("/libraries/{library_id}/jobs/{job_id}", { ...jobPath(libraryId, jobId), body }))) as LibraryJob,
     onSuccess: invalidate,
   });
 }
@@ -91,7 +100,7 @@ export function useToggleJob(libraryId: string) {
   const key = jobsQuery(libraryId).queryKey;
   return useMutation({
     mutationFn: ({ jobId, enabled }: { jobId: string; enabled: boolean }) =>
-      api.patch<LibraryJob>(`/libraries/${libraryId}/jobs/${jobId}`, { enabled }),
+      dataOrThrow(api.PATCH("/libraries/{library_id}/jobs/{job_id}", { ...jobPath(libraryId, jobId), body: { enabled } })),
     onMutate: async ({ jobId, enabled }) => {
       await queryClient.cancelQueries({ queryKey: key });
       const previous = queryClient.getQueryData(key);
@@ -110,7 +119,7 @@ export function useToggleJob(libraryId: string) {
 export function useDeleteJob(libraryId: string) {
   const invalidate = useInvalidateJobs(libraryId);
   return useMutation({
-    mutationFn: (jobId: string) => api.delete(`/libraries/${libraryId}/jobs/${jobId}`),
+    mutationFn: (jobId: string) => dataOrThrow(api.DELETE("/libraries/{library_id}/jobs/{job_id}", jobPath(libraryId, jobId))),
     onSuccess: invalidate,
   });
 }
@@ -118,7 +127,8 @@ export function useDeleteJob(libraryId: string) {
 export function useRunJobNow(libraryId: string) {
   const invalidate = useInvalidateJobs(libraryId);
   return useMutation({
-    mutationFn: (jobId: string) => api.post<RunStarted>(`/libraries/${libraryId}/jobs/${jobId}/run-now`),
+    mutationFn: (jobId: string): Promise<RunStarted> =>
+      dataOrThrow(api.POST("/libraries/{library_id}/jobs/{job_id}/run-now", jobPath(libraryId, jobId))),
     onSettled: invalidate,
   });
 }
@@ -127,7 +137,7 @@ export function useRevertRun(libraryId: string, jobId: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (runId: string) =>
-      api.post<RunStarted>(`/libraries/${libraryId}/jobs/${jobId}/runs/${runId}/revert`),
+      callUnpublished<RunStarted>("POST", `/libraries/${libraryId}/jobs/${jobId}/runs/${runId}/revert`),
     onSettled: () => queryClient.invalidateQueries({ queryKey: jobRunsQueryKey(jobId) }),
   });
 }

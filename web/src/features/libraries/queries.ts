@@ -1,36 +1,44 @@
 import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
-import { api } from "../../api/client";
-import type { CreateLibrary, Library, Page, SeriesListPage, TaskStarted } from "../../api/types";
+import { api, dataOrThrow } from "../../api/client";
+import type { CreateLibrary, CreatedLibrary, Library, Page, SeriesListPage } from "../../api/types";
 import type { SeriesFilters } from "./seriesFilters";
 import { seriesListQueryParams } from "./seriesFilters";
 
+const libraryPath = (libraryId: string) => ({ params: { path: { library_id: libraryId } } });
+
 export const librariesQuery = queryOptions({
   queryKey: ["libraries"],
-  queryFn: () => api.get<Page<Library>>("/libraries", { limit: 200 }),
+  queryFn: async (): Promise<Page<Library>> => (await dataOrThrow(api.GET("/libraries"))) as Page<Library>,
 });
 
 export const libraryQuery = (libraryId: string) =>
   queryOptions({
     queryKey: ["library", libraryId],
-    queryFn: () => api.get<Library>(`/libraries/${libraryId}`),
+    queryFn: async (): Promise<Library> =>
+      (await dataOrThrow(api.GET("/libraries/{library_id}", libraryPath(libraryId)))) as Library,
   });
 
 export const SERIES_PAGE_SIZE = 50;
 
 export const seriesListQueryKey = (libraryId: string, filters: SeriesFilters) => ["series", libraryId, filters] as const;
 
-export function fetchSeriesPage(libraryId: string, filters: SeriesFilters, cursor: string | null) {
-  return api.get<SeriesListPage>(`/libraries/${libraryId}/series`, {
-    ...seriesListQueryParams(filters),
-    limit: SERIES_PAGE_SIZE,
-    cursor,
-  });
+export async function fetchSeriesPage(libraryId: string, filters: SeriesFilters, cursor: string | null): Promise<SeriesListPage> {
+  const page = await dataOrThrow(
+    api.GET("/libraries/{library_id}/series", {
+      params: {
+        path: { library_id: libraryId },
+        query: { ...seriesListQueryParams(filters), limit: SERIES_PAGE_SIZE, cursor },
+      },
+    }),
+  );
+  return page as SeriesListPage;
 }
 
 export function useCreateLibrary() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: CreateLibrary) => api.post<Library>("/libraries", body),
+    mutationFn: async (body: CreateLibrary): Promise<CreatedLibrary> =>
+      (await dataOrThrow(api.POST("/libraries", { body }))) as CreatedLibrary,
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ["libraries"] }),
   });
 }
@@ -38,7 +46,7 @@ export function useCreateLibrary() {
 export function useRenameLibrary(libraryId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (name: string) => api.patch<Library>(`/libraries/${libraryId}`, { name }),
+    mutationFn: (name: string) => dataOrThrow(api.PATCH("/libraries/{library_id}", { ...libraryPath(libraryId), body: { name } })),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: ["libraries"] });
       void queryClient.invalidateQueries({ queryKey: ["library", libraryId] });
@@ -49,7 +57,7 @@ export function useRenameLibrary(libraryId: string) {
 export function useDeleteLibrary() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (libraryId: string) => api.delete(`/libraries/${libraryId}`),
+    mutationFn: (libraryId: string) => dataOrThrow(api.DELETE("/libraries/{library_id}", libraryPath(libraryId))),
     onSuccess: (_, libraryId) => {
       queryClient.removeQueries({ queryKey: ["library", libraryId] });
       void queryClient.invalidateQueries({ queryKey: ["libraries"] });
@@ -61,7 +69,7 @@ export function useScanLibrary() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: ({ libraryId, full }: { libraryId: string; full: boolean }) =>
-      api.post<TaskStarted>(`/libraries/${libraryId}/scan`, { full }),
+      dataOrThrow(api.POST("/libraries/{library_id}/scan", { ...libraryPath(libraryId), body: { full } })),
     onSettled: (_, __, { libraryId }) => {
       void queryClient.invalidateQueries({ queryKey: ["library", libraryId] });
       void queryClient.invalidateQueries({ queryKey: ["libraries"] });
@@ -72,6 +80,6 @@ export function useScanLibrary() {
 export function useBulkAutoMatch(libraryId: string) {
   return useMutation({
     mutationFn: (body: { pluginId: string; seriesIds: string[]; minConfidence: number }) =>
-      api.post<TaskStarted>(`/libraries/${libraryId}/auto-match`, body),
+      dataOrThrow(api.POST("/libraries/{library_id}/auto-match", { ...libraryPath(libraryId), body })),
   });
 }

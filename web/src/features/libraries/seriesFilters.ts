@@ -58,7 +58,8 @@ export function hasActiveFilters(filters: SeriesFilters): boolean {
 export function seriesListQueryParams(filters: SeriesFilters) {
   return {
     search: filters.search || undefined,
-    status: filters.status.length ? filters.status : undefined,
+    // The server takes a comma list (web-ui §8).
+    status: filters.status.length ? filters.status.join(",") : undefined,
     provider: filters.provider ?? undefined,
     match: filters.provider && filters.match !== "any" ? filters.match : undefined,
     includeDeleted: filters.includeDeleted || undefined,

@@ -10,7 +10,7 @@ import { coversQuery, useAutoMatch, useSelectCover } from "./queries";
 function ChangeCover({ entity, entityId }: { entity: EntityType; entityId: string }) {
   const covers = useQuery({ ...coversQuery(entity, entityId), enabled: true });
   const select = useSelectCover(entity, entityId);
-  const rows = Array.isArray(covers.data) ? covers.data : (covers.data?.items ?? []);
+  const rows = covers.data ?? [];
   return (
     <Popover position="bottom-end" withArrow>
       <Popover.Target><Button variant="default">Change cover</Button></Popover.Target>

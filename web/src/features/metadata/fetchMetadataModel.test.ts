@@ -22,7 +22,7 @@ describe("fetch metadata review (web-ui §3.4.6)", () => {
   });
 
   it("words the toast and provider errors", () => {
-    const response = { pluginId: "p", externalId: "1", externalUrl: null, dryRun: false, applied: ["title", "status"], unchanged: [], skipped: [{ field: "summary", reason: "Field is locked" }] };
+    const response = { pluginId: "p", externalId: "1", externalUrl: null, dryRun: false, applied: ["title", "status"], unchanged: [], changes: [], skipped: [{ field: "summary", reason: "Field is locked" }] };
     expect(appliedToastMessage(response, "AniList")).toBe("Applied 2 fields from AniList. Skipped: summary (Field is locked).");
     expect(providerErrorMessage(new ApiError(429, { error: "plugin_rate_limited", message: "x" }, { retryAfterS: 12 }), "AniList")).toBe("AniList is rate limiting requests. Try again in 12 s.");
     expect(providerErrorMessage(new ApiError(504, { error: "plugin_timeout", message: "x" }), "AniList")).toBe("AniList did not answer in time.");

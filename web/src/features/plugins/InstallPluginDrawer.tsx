@@ -1,7 +1,7 @@
 import { Alert, Button, Card, Drawer, Group, SegmentedControl, SimpleGrid, Stack, Text, Textarea, TextInput } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import type { PluginPreset, PluginTestResult } from "../../api/types";
+import type { CreatePlugin, PluginPreset, PluginTestResult } from "../../api/types";
 import { toast } from "../../app/toasts";
 import { PluginEditSections, settingsBody, settingsFromPlugin } from "./PluginEditSections";
 import { pluginFieldErrors } from "./pluginFormErrors";
@@ -33,7 +33,7 @@ export function InstallPluginDrawer({ onClose }: { onClose: () => void }) {
 
   const install = () => {
     if (!NAME_PATTERN.test(name)) return setErrors({ name: "Lowercase letters, digits and dashes; starts with a letter or digit" });
-    let body: Record<string, unknown>;
+    let body: CreatePlugin;
     try {
       body = { ...settingsBody(settings), name, command, args: args.split("\n").map((line) => line.trim()).filter(Boolean), workingDir: workingDir.trim() || null };
     } catch {

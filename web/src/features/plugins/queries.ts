@@ -1,17 +1,17 @@
 import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
-import { api } from "../../api/client";
-import type { Page, Plugin, PluginPreset, PluginTestResult } from "../../api/types";
+import { api, dataOrThrow } from "../../api/client";
+import type { CreatePlugin, Plugin, PluginPreset, PluginTestResult, UpdatePlugin } from "../../api/types";
+
+const pluginPath = (pluginId: string) => ({ params: { path: { plugin_id: pluginId } } });
 
 export const pluginsQuery = queryOptions({
   queryKey: ["plugins"],
-  queryFn: () => api.get<Page<Plugin> | Plugin[]>("/plugins"),
-  select: (data): Plugin[] => (Array.isArray(data) ? data : data.items),
+  queryFn: async (): Promise<Plugin[]> => (await dataOrThrow(api.GET("/plugins"))).items as Plugin[],
 });
 
 export const presetsQuery = queryOptions({
   queryKey: ["plugins", "presets"],
-  queryFn: () => api.get<PluginPreset[] | { items: PluginPreset[] }>("/plugins/presets"),
-  select: (data): PluginPreset[] => (Array.isArray(data) ? data : data.items),
+  queryFn: async (): Promise<PluginPreset[]> => (await dataOrThrow(api.GET("/plugins/presets"))).presets as PluginPreset[],
   staleTime: Infinity,
 });
 
@@ -25,37 +25,65 @@ function useInvalidatePlugins() {
 
 export function useCreatePlugin() {
   const invalidate = useInvalidatePlugins();
-  return useMutation({ mutationFn: (body: Record<string, unknown>) => api.post<Plugin>("/plugins", body), onSuccess: invalidate });
+  return useMutation({
+    mutationFn: async (body: CreatePlugin): Promise<Plugin> => (await dataOrThrow(api.POST("/plugins", { body }))) as Plugin,
+    onSuccess: invalidate,
+  });
 }
 
 export function useUpdatePlugin(pluginId: string) {
   const invalidate = useInvalidatePlugins();
-  return useMutation({ mutationFn: (body: Record<string, unknown>) => api.patch<Plugin>(`/plugins/${pluginId}`, body), onSuccess: invalidate });
+  return useMutation({
+    mutationFn: async (body: UpdatePlugin): Promise<Plugin> =>
+      (await dataOrThrow(api.PATCH("/plugins/{plugin_id}", { ...pluginPath(pluginId), body }))) as Plugin,
+    onSuccess: invalidate,
+  });
 }
 
 export function useSetCredentials(pluginId: string) {
   const invalidate = useInvalidatePlugins();
   return useMutation({
-    mutationFn: (body: Record<string, string | null>) => api.patch<{ credentialKeys: string[] }>(`/plugins/${pluginId}/credentials`, body),
+    mutationFn: (body: Record<string, string | null>) =>
+      dataOrThrow(api.PATCH("/plugins/{plugin_id}/credentials", { ...pluginPath(pluginId), body })),
     onSuccess: invalidate,
   });
+}
+
+export type PluginCommand = "enable" | "disable" | "restart";
+
+function runCommand(pluginId: string, command: PluginCommand) {
+  const init = pluginPath(pluginId);
+  switch (command) {
+    case "enable":
+      return dataOrThrow(api.POST("/plugins/{plugin_id}/enable", init));
+    case "disable":
+      return dataOrThrow(api.POST("/plugins/{plugin_id}/disable", init));
+    case "restart":
+      return dataOrThrow(api.POST("/plugins/{plugin_id}/restart", init));
+  }
 }
 
 export function usePluginCommand() {
   const invalidate = useInvalidatePlugins();
   return useMutation({
-    mutationFn: ({ pluginId, command }: { pluginId: string; command: "enable" | "disable" | "restart" }) =>
-      api.post<Plugin | undefined>(`/plugins/${pluginId}/${command}`),
+    mutationFn: ({ pluginId, command }: { pluginId: string; command: PluginCommand }): Promise<unknown> => runCommand(pluginId, command),
     onSettled: invalidate,
   });
 }
 
 export function useTestPlugin() {
   const invalidate = useInvalidatePlugins();
-  return useMutation({ mutationFn: (pluginId: string) => api.post<PluginTestResult>(`/plugins/${pluginId}/test`), onSettled: invalidate });
+  return useMutation({
+    mutationFn: async (pluginId: string): Promise<PluginTestResult> =>
+      (await dataOrThrow(api.POST("/plugins/{plugin_id}/test", pluginPath(pluginId)))) as PluginTestResult,
+    onSettled: invalidate,
+  });
 }
 
 export function useDeletePlugin() {
   const invalidate = useInvalidatePlugins();
-  return useMutation({ mutationFn: (pluginId: string) => api.delete(`/plugins/${pluginId}`), onSuccess: invalidate });
+  return useMutation({
+    mutationFn: (pluginId: string) => dataOrThrow(api.DELETE("/plugins/{plugin_id}", pluginPath(pluginId))),
+    onSuccess: invalidate,
+  });
 }

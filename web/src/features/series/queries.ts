@@ -1,15 +1,15 @@
 import { queryOptions } from "@tanstack/react-query";
-import { api } from "../../api/client";
-import type { BookRow, Page, SeriesRow } from "../../api/types";
+import { api, dataOrThrow } from "../../api/client";
 
 export const seriesRowQuery = (seriesId: string) =>
   queryOptions({
     queryKey: ["seriesDetail", seriesId, "row"],
-    queryFn: () => api.get<SeriesRow>(`/series/${seriesId}`),
+    queryFn: () => dataOrThrow(api.GET("/series/{series_id}", { params: { path: { series_id: seriesId } } })),
   });
 
 export const seriesBooksQuery = (seriesId: string) =>
   queryOptions({
     queryKey: ["seriesDetail", seriesId, "books"],
-    queryFn: () => api.get<Page<BookRow>>(`/series/${seriesId}/books`, { limit: 200 }),
+    queryFn: () =>
+      dataOrThrow(api.GET("/series/{series_id}/books", { params: { path: { series_id: seriesId }, query: { limit: 200 } } })),
   });

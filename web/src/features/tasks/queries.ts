@@ -1,6 +1,8 @@
 import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
-import { api } from "../../api/client";
-import type { Page, Task, TaskActionResponse, TaskStats } from "../../api/types";
+import { api, dataOrThrow } from "../../api/client";
+import type { TaskActionResponse, TaskPage, TaskStats } from "../../api/types";
+
+const taskPath = (taskId: string) => ({ params: { path: { task_id: taskId } } });
 
 export interface TaskFilters {
   status: "all" | "completed" | "failed" | "cancelled";
@@ -10,24 +12,29 @@ export interface TaskFilters {
 
 export const taskStatsQuery = queryOptions({
   queryKey: ["taskStats"],
-  queryFn: () => api.get<TaskStats>("/tasks/stats"),
+  queryFn: async (): Promise<TaskStats> => (await dataOrThrow(api.GET("/tasks/stats"))) as TaskStats,
 });
 
 export const TASK_PAGE_SIZE = 50;
 
-export function fetchRecentTasks(filters: TaskFilters, cursor: string | null) {
-  return api.get<Page<Task>>("/tasks", {
+export async function fetchRecentTasks(filters: TaskFilters, cursor: string | null): Promise<TaskPage> {
+  const query = {
     status: filters.status === "all" ? "completed,failed,cancelled" : filters.status,
     type: filters.type,
     libraryId: filters.libraryId,
     limit: TASK_PAGE_SIZE,
     cursor,
-  });
+  };
+  return (await dataOrThrow(api.GET("/tasks", { params: { query } }))) as TaskPage;
+}
+
+export async function fetchActiveTasks(): Promise<TaskPage> {
+  return (await dataOrThrow(api.GET("/tasks", { params: { query: { active: true, limit: 200 } } }))) as TaskPage;
 }
 
 export const activeTasksQuery = queryOptions({
   queryKey: ["tasks", { active: true }],
-  queryFn: () => api.get<Page<Task>>("/tasks", { active: true, limit: 200 }),
+  queryFn: fetchActiveTasks,
 });
 
 function useInvalidateTasks() {
@@ -41,7 +48,8 @@ function useInvalidateTasks() {
 export function useCancelTask() {
   const invalidate = useInvalidateTasks();
   return useMutation({
-    mutationFn: (taskId: string) => api.post<TaskActionResponse>(`/tasks/${taskId}/cancel`),
+    mutationFn: async (taskId: string): Promise<TaskActionResponse> =>
+      (await dataOrThrow(api.POST("/tasks/{task_id}/cancel", taskPath(taskId)))) as TaskActionResponse,
     onSettled: invalidate,
   });
 }
@@ -49,7 +57,8 @@ export function useCancelTask() {
 export function useRetryTask() {
   const invalidate = useInvalidateTasks();
   return useMutation({
-    mutationFn: (taskId: string) => api.post<TaskActionResponse>(`/tasks/${taskId}/retry`),
+    mutationFn: async (taskId: string): Promise<TaskActionResponse> =>
+      (await dataOrThrow(api.POST("/tasks/{task_id}/retry", taskPath(taskId)))) as TaskActionResponse,
     onSettled: invalidate,
   });
 }
@@ -57,7 +66,7 @@ export function useRetryTask() {
 export function usePurgeFinishedTasks() {
   const invalidate = useInvalidateTasks();
   return useMutation({
-    mutationFn: (olderThanDays: number) => api.delete<{ deleted: number }>("/tasks/finished", { olderThanDays }),
+    mutationFn: (olderThanDays: number) => dataOrThrow(api.DELETE("/tasks/finished", { params: { query: { olderThanDays } } })),
     onSettled: invalidate,
   });
 }
