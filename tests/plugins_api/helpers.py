@@ -54,7 +54,9 @@ async def plugin_dto(admin: ApiClient, plugin_id: str) -> dict[str, Any]:
     return dto
 
 
-async def create_ready_plugin(admin: ApiClient, name: str = "echo", **fields: Any) -> dict[str, Any]:
+async def create_ready_plugin(
+    admin: ApiClient, name: str = "echo", **fields: Any
+) -> dict[str, Any]:
     """Create a plugin and wait until the background probe cached its manifest."""
     created = await create_plugin(admin, name, **fields)
 

@@ -117,7 +117,11 @@ async def test_create_validates_each_field(admin: ApiClient) -> None:
             "command",
             "command '/bin/sh' is not allowed; add it to plugins.allowedCommands",
         ),
-        (echo_body(env={"LD_PRELOAD": "x.so"}), "env.LD_PRELOAD", "env name 'LD_PRELOAD' is not allowed"),
+        (
+            echo_body(env={"LD_PRELOAD": "x.so"}),
+            "env.LD_PRELOAD",
+            "env name 'LD_PRELOAD' is not allowed",
+        ),
         (echo_body(workingDir="relative/dir"), "workingDir", "workingDir must be an absolute path"),
         (
             echo_body(permissions=["metadata:write:everything"]),

@@ -49,10 +49,15 @@ def _set_status(runtime: Runtime, session: AsyncSession, row: Plugin, status: st
     runtime.bus.publish_after_commit(session, event)
 
 
-def _cache_manifest(row: Plugin, manifest: dict[str, Any], now: datetime) -> None:
-    # manifest_updated_at moves only when the manifest really changed (acceptance item 16).
+def _cache_manifest(
+    runtime: Runtime, session: AsyncSession, row: Plugin, manifest: dict[str, Any], now: datetime
+) -> None:
+    # manifest_updated_at moves only when the manifest really changed (acceptance item 16);
+    # the event makes every process re-read the row's capabilities at once.
     if row.manifest != manifest:
         row.manifest, row.manifest_updated_at = manifest, now
+        event = plugin_events.plugin_event(plugin_events.UPDATED, row.id, manifest=True)
+        runtime.bus.publish_after_commit(session, event)
 
 
 async def cache_manifest(runtime: Runtime, plugin_id: uuid.UUID, manifest: dict[str, Any]) -> None:
@@ -60,7 +65,7 @@ async def cache_manifest(runtime: Runtime, plugin_id: uuid.UUID, manifest: dict[
     async with runtime.db.write() as session:
         row = await session.get(Plugin, plugin_id)
         if row is not None:
-            _cache_manifest(row, manifest, utcnow())
+            _cache_manifest(runtime, session, row, manifest, utcnow())
 
 
 async def record_started(runtime: Runtime, plugin_id: uuid.UUID, manifest: dict[str, Any]) -> None:
@@ -70,7 +75,7 @@ async def record_started(runtime: Runtime, plugin_id: uuid.UUID, manifest: dict[
         if row is None:
             return
         now = utcnow()
-        _cache_manifest(row, manifest, now)
+        _cache_manifest(runtime, session, row, manifest, now)
         row.health_checked_at = now
         if row.enabled:
             _set_status(runtime, session, row, "healthy")

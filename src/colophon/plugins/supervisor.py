@@ -201,7 +201,10 @@ class PluginSupervisor:
             )
             raise PluginConfigError(record.name, message) from exc
         self._ids[record.name] = record.id
-        return self.hosts.host_for(definition)
+        try:
+            return self.hosts.host_for(definition)
+        except RuntimeError:  # the hosts were shut down meanwhile
+            raise PluginUnavailable(record.name, "stopped") from None
 
     async def host_of(self, plugin_id: uuid.UUID) -> tuple[PluginRecord, PluginHost]:
         """Row and host of ``plugin_id``; the errors of ``record`` and ``host``."""
@@ -361,7 +364,8 @@ async def start_supervisor(runtime: Runtime) -> None:
 
 
 async def stop_supervisor(runtime: Runtime) -> None:
-    """Stop every plugin process of ``runtime`` and forget its supervisor (``RoleSet.stop``)."""
-    supervisor = _SUPERVISORS.pop(runtime.instance_id, None)
+    """Stop every plugin process of ``runtime`` (``RoleSet.stop``); the stopped supervisor stays
+    registered so late requests get ``unavailable`` instead of spawning new processes."""
+    supervisor = _SUPERVISORS.get(runtime.instance_id)
     if supervisor is not None:
         await supervisor.stop()
