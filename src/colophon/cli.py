@@ -18,7 +18,14 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
 from sqlalchemy.exc import OperationalError
 
-from colophon.app import ColophonServer, create_app, prepare_database, run_headless
+from colophon.app import (
+    ColophonServer,
+    create_app,
+    prepare_database,
+    run_headless,
+    task_abandoned_hooks,
+    task_handlers,
+)
 from colophon.auth import service as auth_service
 from colophon.config import ConfigError, LoadedSettings, Settings, load_settings, redacted_yaml
 from colophon.db.database import redact_url
@@ -30,6 +37,9 @@ from colophon.db.migrate import (
     upgrade_to_head,
 )
 from colophon.errors import ColophonError, Conflict, ValidationFailed
+from colophon.jobs import lookup as job_lookup
+from colophon.jobs import service as job_service
+from colophon.jobs.history import get_run
 from colophon.library import demo as demo_tree
 from colophon.library import service as library_service
 from colophon.library.scanner.service import run_scan
@@ -47,6 +57,7 @@ from colophon.system.encryption import (
 )
 from colophon.system.process_lock import DataDirLock, DataDirLocked
 from colophon.tasks import queue
+from colophon.tasks.worker import Worker
 
 app = typer.Typer(
     help="Colophon keeps your comics, manga and ebook metadata fresh.",
@@ -60,6 +71,8 @@ app.add_typer(admin_app, name="admin")
 app.add_typer(config_app, name="config")
 plugins_app = typer.Typer(help="List and test plugins.", no_args_is_help=True)
 app.add_typer(plugins_app, name="plugins")
+jobs_app = typer.Typer(help="Scheduled library jobs.", no_args_is_help=True)
+app.add_typer(jobs_app, name="jobs")
 console = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
 T = TypeVar("T")
@@ -379,7 +392,9 @@ async def _scan_inline(
         return result.to_json()
 
 
-async def _wait_for_task(runtime: Runtime, task_id: Any) -> dict[str, Any]:
+async def _wait_for_task(
+    runtime: Runtime, task_id: Any, *, fail_on_error: bool = True
+) -> dict[str, Any]:
     """Follow a task by polling every 2 s; warn when no worker is alive."""
     if not (await instances.liveness(runtime, "worker")).ok:
         console.print("[yellow]warning:[/yellow] no worker is alive; the task waits for one")
@@ -398,7 +413,7 @@ async def _wait_for_task(runtime: Runtime, task_id: Any) -> dict[str, Any]:
             if task.status in ("completed", "failed", "cancelled"):
                 break
             await asyncio.sleep(2)
-    if task.status != "completed":
+    if task.status != "completed" and fail_on_error:
         fail(f"task {task.status}: {task.last_error or ''}".strip())
     return task.result or {}
 
@@ -473,6 +488,9 @@ def demo(
         await _load_secrets(runtime)
         plugin, created = await plugin_service.ensure_demo_plugin(runtime)
         out.print(f"plugin '{plugin.name}' {'created' if created else 'exists'}")
+        library_id = await _find_library_id(runtime, "Demo")
+        job, job_created = await job_lookup.ensure_demo_job(runtime, library_id)
+        out.print(f"job '{job.name}' {'created' if job_created else 'exists'}")
         if await auth_service.count_users(runtime.db) == 0:
             out.print(
                 "No users yet: run 'colophon admin create' (or start the server with "
@@ -484,6 +502,104 @@ def demo(
     finally:
         if lock:
             lock.release()
+
+
+# ── jobs ─────────────────────────────────────────────────────────────────────
+
+
+@jobs_app.command("list")
+def jobs_list(
+    library: Annotated[str | None, typer.Option(help="Library name or id.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List jobs: id, library, name, enabled, cron, timezone, next run, last run status."""
+
+    async def work(runtime: Runtime) -> None:
+        library_id = await _find_library_id(runtime, library) if library else None
+        lines = await job_lookup.list_job_lines(runtime, library_id)
+        if as_json:
+            rows = [
+                {**line.job.model_dump(mode="json", by_alias=True), "library": line.library_name}
+                for line in lines
+            ]
+            out.print_json(json.dumps(rows))
+            return
+        for line in lines:
+            job = line.job
+            next_run = job.next_run_at.isoformat() if job.next_run_at else "-"
+            out.print(
+                f"{job.id}  {line.library_name}  {job.name}  "
+                f"{'enabled' if job.enabled else 'disabled'}  {job.cron_schedule}  "
+                f"{job.effective_timezone}  next={next_run}  last={job.last_run_status or '-'}"
+            )
+
+    _with_runtime(_load().settings, work)
+
+
+@jobs_app.command("run")
+def jobs_run(
+    job: Annotated[str, typer.Argument(help="Job id, or name with --library.")],
+    library: Annotated[str | None, typer.Option(help="Library name or id.")] = None,
+    wait: Annotated[bool, typer.Option(help="Follow the run until it ends.")] = False,
+    inline: Annotated[bool, typer.Option(help="Run it in this process.")] = False,
+) -> None:
+    """Run a job now (trigger manual, created_by cli); exit 3 when a run is active."""
+    settings = _load().settings
+    lock = _take_lock(settings) if inline and settings.is_sqlite else None
+
+    async def work(runtime: Runtime) -> None:
+        library_id = await _find_library_id(runtime, library) if library else None
+        try:
+            found_library, job_id = await job_lookup.find_job(runtime, job, library_id)
+            started = await job_service.run_now(
+                runtime, found_library, job_id, requested_by=None, created_by="cli"
+            )
+        except Conflict as exc:
+            fail(f"{exc.message} (task {exc.task_id}, run {exc.run_id})", 3)
+        except ColophonError as exc:
+            fail(exc.message)
+        out.print(f"run {started.run_id} queued (task {started.task_id})")
+        if inline:
+            await _run_tasks_inline(runtime, started.task_id)
+        if wait or inline:
+            await _report_run(runtime, found_library, job_id, started.run_id)
+
+    try:
+        _with_runtime(settings, work)
+    finally:
+        if lock:
+            lock.release()
+
+
+async def _run_tasks_inline(runtime: Runtime, task_id: Any) -> None:
+    """A worker in this process, for refresh tasks only, until ours is terminal."""
+    handlers = {"refresh_library_metadata": task_handlers()["refresh_library_metadata"]}
+    worker = Worker(runtime, handlers, task_abandoned_hooks())
+    worker.start()
+    try:
+        await _wait_for_task(runtime, task_id, fail_on_error=False)
+    finally:
+        await worker.stop(0)
+
+
+async def _report_run(runtime: Runtime, library_id: Any, job_id: Any, run_id: Any) -> None:
+    """Exit 0 on success/partial (partial warns), 1 on failure/cancelled (platform §10)."""
+    task = await _wait_for_task_of_run(runtime, library_id, job_id, run_id)
+    run = await get_run(runtime, library_id, job_id, run_id, limit=1, cursor=None)
+    out.print(f"{run.status}: {run.message}")
+    if run.status == "partial":
+        console.print("[yellow]warning:[/yellow] some items failed")
+    if run.status in ("failure", "cancelled") or task is None:
+        raise typer.Exit(1)
+
+
+async def _wait_for_task_of_run(
+    runtime: Runtime, library_id: Any, job_id: Any, run_id: Any
+) -> dict[str, Any] | None:
+    run = await get_run(runtime, library_id, job_id, run_id, limit=1, cursor=None)
+    if run.task_id is None:
+        return None
+    return await _wait_for_task(runtime, run.task_id, fail_on_error=False)
 
 
 # ── seed and plugins ─────────────────────────────────────────────────────────

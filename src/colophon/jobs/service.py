@@ -180,7 +180,7 @@ async def _named(session: AsyncSession, draft: JobDraft) -> JobDraft:
 
 
 async def create_job(
-    runtime: Runtime, principal: Principal, library_id: uuid.UUID, body: CreateJob
+    runtime: Runtime, principal: Principal | None, library_id: uuid.UUID, body: CreateJob
 ) -> LibraryJobDto:
     """API-1: 404 library → validation → store → `job.created`."""
     now = utcnow()
@@ -223,10 +223,15 @@ def _store_draft(
 
 
 def _announce(
-    session: AsyncSession, runtime: Runtime, name: str, job: LibraryJob, principal: Principal
+    session: AsyncSession,
+    runtime: Runtime,
+    name: str,
+    job: LibraryJob,
+    principal: Principal | None,
 ) -> None:
+    user_id = principal.user_id if principal is not None else None
     runtime.bus.publish_after_commit(
-        session, job_event(name, job.id, job.library_id, user_id=principal.user_id)
+        session, job_event(name, job.id, job.library_id, user_id=user_id)
     )
     announce_jobs_changed(session, runtime.bus)
 
