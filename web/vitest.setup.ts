@@ -1,7 +1,11 @@
 import "@testing-library/jest-dom/vitest";
-import { cleanup } from "@testing-library/react";
+import { cleanup, configure } from "@testing-library/react";
 import { afterAll, afterEach, beforeAll } from "vitest";
 import { server } from "./src/test/server";
+
+// findBy* waits for a condition; a cold first render of a Mantine modal can take seconds on a
+// busy machine, so give the wait room (it returns as soon as the element is there).
+configure({ asyncUtilTimeout: 5000 });
 
 // jsdom lacks these browser APIs that Mantine components use.
 const noop = () => undefined;

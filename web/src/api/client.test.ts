@@ -2,7 +2,7 @@ import { http, HttpResponse } from "msw";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { server } from "../test/server";
 import { loginErrorMessage } from "../features/auth/loginErrors";
-import { api, callUnpublished, dataOrThrow, setUnauthenticatedHandler } from "./client";
+import { api, dataOrThrow, setUnauthenticatedHandler } from "./client";
 import { ApiError } from "./errors";
 
 afterEach(() => setUnauthenticatedHandler(() => undefined));
@@ -17,13 +17,11 @@ describe("API client (web-ui §1.3)", () => {
       http.get("/api/v1/auth/me", ({ request }) => { seen.GET = request.headers.get("X-Colophon-Csrf"); return HttpResponse.json(ME); }),
       http.post("/api/v1/auth/logout", ({ request }) => { seen.POST = request.headers.get("X-Colophon-Csrf"); return new HttpResponse(null, { status: 204 }); }),
       http.delete("/api/v1/api-keys/k1", ({ request }) => { seen.DELETE = request.headers.get("X-Colophon-Csrf"); return new HttpResponse(null, { status: 204 }); }),
-      http.post("/api/v1/libraries/l1/jobs/dry-run", ({ request }) => { seen.unpublished = request.headers.get("X-Colophon-Csrf"); return HttpResponse.json({}); }),
     );
     await dataOrThrow(api.GET("/auth/me"));
     await dataOrThrow(api.POST("/auth/logout"));
     await dataOrThrow(api.DELETE("/api-keys/{key_id}", { params: { path: { key_id: "k1" } } }));
-    await callUnpublished("POST", "/libraries/l1/jobs/dry-run", { body: {} });
-    expect(seen).toEqual({ GET: null, POST: "1", DELETE: "1", unpublished: "1" });
+    expect(seen).toEqual({ GET: null, POST: "1", DELETE: "1" });
   });
 
   it("turns the error body into a typed ApiError", async () => {

@@ -2,9 +2,9 @@
  * Wire types of the Colophon API, aliased from the generated `schema.d.ts` (`npm run gen:api`).
  *
  * Where the server publishes a plain `string` for a closed set, or an untyped `dict` for a
- * structure the specs fix (task progress, job config, plugin manifest), the alias narrows that
- * one property and keeps the rest generated. Types the server does not publish yet (the jobs
- * dry-run, runs and revert endpoints, the health body) are written from the specs and marked so.
+ * structure the specs fix (task progress, job config, run summary, plugin manifest), the alias
+ * narrows that one property and keeps the rest generated. The health body has no published
+ * schema and is written from platform §8.1.
  */
 import type { components } from "./schema";
 
@@ -187,45 +187,22 @@ export type RunStarted = Schemas["RunStartedDto"];
 export type CronPreview = Schemas["CronPreviewDto"];
 export type FieldGroup = Schemas["FieldGroupDto"];
 
-// Not yet published by the server (library-jobs §8–§10): written from the spec.
-export type DryRunItemStatus = "would_change" | "no_change" | "skipped" | "error";
-export interface DryRunChange {
-  field: string;
-  before: JsonValue;
-  after: JsonValue;
-}
-export interface DryRunItem {
-  entityType: EntityType;
-  entityId: Uuid;
-  name: string;
-  status: DryRunItemStatus;
-  externalId?: string | null;
-  matchConfidence: number | null;
+export type DryRunItemStatus = Schemas["DryRunItemDto"]["status"];
+export type DryRunChange = Omit<Schemas["FieldChangeDto"], "before" | "after"> & { before: JsonValue; after: JsonValue };
+export type DryRunItem = Omit<Schemas["DryRunItemDto"], "changes" | "unchanged" | "skipped"> & {
   changes: DryRunChange[];
   unchanged: string[];
-  skipped: { field: string; reason: string }[];
-  reason: string | null;
-}
-export interface DryRunSkippedItem {
-  entityType: EntityType;
-  entityId: Uuid;
-  name: string;
-  reason: "no_external_id" | "recently_synced" | string;
-  lastSyncedAt: Instant | null;
-}
+  skipped: Schemas["SkippedFieldDto"][];
+};
+export type DryRunSkippedItem = Schemas["SkippedItemDto"];
 export type PlanFailure = "invalid_provider" | "plugin_missing" | "plugin_disabled" | "scope_not_supported";
-export interface DryRunResponse {
-  jobId: Uuid | null;
+export type DryRunResponse = Omit<Schemas["DryRunDto"], "config" | "sample"> & {
   config: MetadataRefreshConfig;
-  totalItems: number;
-  totalEligible: number;
-  estSkippedNoId: number;
-  estSkippedRecentlySynced: number;
-  planFailure: PlanFailure | string | null;
-  sampleSize: number;
   sample: DryRunItem[];
-  skippedSample: DryRunSkippedItem[];
-}
+};
+export type UnsavedDryRun = Schemas["UnsavedDryRun"];
+export type SavedDryRun = Schemas["SavedDryRun"];
+/** A run's `summary` (library-jobs §9.2): published as an untyped object. */
 export interface RunSummary {
   planned: number;
   succeeded: number;
@@ -243,6 +220,7 @@ export interface RunSummary {
   planFailure: string | null;
   errors: { entityType: EntityType; entityId: Uuid; name: string; message: string }[];
 }
+/** A run's `revertSummary` (library-jobs §10.3): published as an untyped object. */
 export interface RevertSummary {
   restored: number;
   skipped: number;
@@ -250,36 +228,16 @@ export interface RevertSummary {
   skippedByReason: Record<string, number>;
   skippedItems: { entityType: EntityType; entityId: Uuid; field: string; reason: string; message: string }[];
 }
-export interface JobRun {
-  id: Uuid;
-  jobId: Uuid;
-  libraryId: Uuid;
-  taskId: Uuid | null;
-  trigger: "schedule" | "manual";
-  status: RunStatus;
-  createdAt: Instant;
-  startedAt: Instant | null;
-  finishedAt: Instant | null;
-  message: string | null;
-  summary: RunSummary | null;
-  changeCount: number;
-  revertedAt: Instant | null;
-  revertSummary: RevertSummary | null;
-}
-export interface RunChange {
-  id: number | string;
+type RunNarrowing = { status: RunStatus; summary: RunSummary | null; revertSummary: RevertSummary | null };
+export type JobRun = Omit<Schemas["RunDto"], keyof RunNarrowing> & RunNarrowing;
+export type RunPage = Page<JobRun>;
+export type RunChange = Omit<Schemas["colophon__jobs__schemas__ChangeDto"], "before" | "after" | "entityType"> & {
   entityType: EntityType;
-  entityId: Uuid;
-  entityName: string | null;
-  field: string;
   before: JsonValue;
   after: JsonValue;
-  source: string;
-  createdAt: Instant;
-}
-export interface JobRunDetail extends JobRun {
-  changes: Page<RunChange>;
-}
+};
+export type JobRunDetail = Omit<Schemas["RunDetailDto"], keyof RunNarrowing | "changes"> &
+  RunNarrowing & { changes: Page<RunChange> };
 
 // ── tasks (platform §3.11) ─────────────────────────────────────────────────────────────
 export type TaskStatus = "pending" | "processing" | "completed" | "failed" | "cancelled";

@@ -53,7 +53,7 @@ export function ChangeValues({ before, after, field }: { before: JsonValue | und
           <ValueContent value={before} field={field} />
         </span>
       ) : (
-        <Text component="del" c="red.7">
+        <Text component="del" c="red.7" td="line-through">
           <VisuallyHidden>before: </VisuallyHidden>
           <ValueContent value={before} field={field} />
         </Text>

@@ -7,7 +7,8 @@ import { fetchActiveTasks } from "../features/tasks/queries";
 import { toast } from "../app/toasts";
 import { liveStatusFor, reconnectDelayS } from "./backoff";
 import { invalidationsForEvent, type EventData } from "./eventEffects";
-import { liveStore, revertsStartedInThisTab, runsStartedInThisTab } from "./liveStore";
+import { liveStore } from "./liveStore";
+import { outcomeToasts, type OutcomeEvent } from "./outcomeToasts";
 import type { TaskEventData } from "./taskStore";
 
 const STREAMS = ["/events/tasks", "/events/stream"] as const;
@@ -27,13 +28,6 @@ const THROTTLE_MS = 2000;
 const PRUNE_EVERY_MS = 1000;
 const CHECK_SESSION_AFTER_FAILURES = 2;
 const PAUSED_TOAST_AFTER_FAILURES = 5;
-
-const RUN_FINISHED_TOASTS: Record<string, [keyof typeof toast, string]> = {
-  success: ["success", "Run finished"],
-  partial: ["warning", "Run partly failed"],
-  failure: ["error", "Run failed"],
-  cancelled: ["neutral", "Run cancelled"],
-};
 
 function parse(event: MessageEvent<string>): Record<string, unknown> {
   try {
@@ -66,28 +60,6 @@ function createThrottle() {
   };
 }
 
-function toastRunFinished(data: Record<string, unknown>): void {
-  const runId = String(data.runId ?? "");
-  if (!runsStartedInThisTab.delete(runId)) return;
-  const [kind, title] = RUN_FINISHED_TOASTS[String(data.status)] ?? ["info", "Run finished"];
-  toast[kind](title, String(data.message ?? ""));
-}
-
-function toastRevertOutcome(name: string, data: Record<string, unknown>): void {
-  if (name === "job.run_reverted") {
-    const runId = String(data.runId ?? "");
-    for (const [taskId, revertedRunId] of revertsStartedInThisTab) {
-      if (revertedRunId !== runId) continue;
-      revertsStartedInThisTab.delete(taskId);
-      toast.success("Run reverted", `Restored ${String(data.restored ?? 0)} fields, skipped ${String(data.skipped ?? 0)}.`);
-    }
-  }
-  if (name === "task.failed") {
-    const taskId = String(data.taskId ?? "");
-    if (revertsStartedInThisTab.delete(taskId)) toast.error("Revert failed", String(data.error ?? ""));
-  }
-}
-
 /** One pair of EventSources per tab with reconnect and refetch on `ready` (web-ui §5). */
 export function LiveUpdatesProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
@@ -108,8 +80,9 @@ export function LiveUpdatesProvider({ children }: { children: ReactNode }) {
       for (const effect of invalidationsForEvent(name, data as EventData)) {
         throttle(effect.throttle, () => void queryClient.invalidateQueries({ queryKey: effect.queryKey }));
       }
-      if (name === "job.run_finished") toastRunFinished(data);
-      toastRevertOutcome(name, data);
+      if (name === "job.run_finished") outcomeToasts.runFinished(data as OutcomeEvent);
+      if (name === "job.run_reverted") outcomeToasts.runReverted(data as OutcomeEvent);
+      if (name === "task.failed") outcomeToasts.taskFailed(data as OutcomeEvent);
     };
 
     const onReady = (path: string) => {

@@ -86,9 +86,3 @@ export function useLiveTasks(): TaskState {
 export function useLiveStatus(): LiveStatus {
   return useSyncExternalStore(liveStore.subscribe, liveStore.getStatus);
 }
-
-/** Runs started from this tab get a "Run finished" toast (web-ui §4.2). */
-export const runsStartedInThisTab = new Set<string>();
-
-/** Reverts requested from this tab, taskId → runId, for their completion toasts. */
-export const revertsStartedInThisTab = new Map<string, string>();

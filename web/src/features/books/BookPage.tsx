@@ -11,6 +11,7 @@ import { EntityCover } from "../metadata/EntityCover";
 import { FetchMetadataModal } from "../metadata/FetchMetadataModal";
 import { HistoryTab } from "../metadata/HistoryTab";
 import { MetadataTab } from "../metadata/MetadataTab";
+import { libraryQuery } from "../libraries/queries";
 import { metadataQuery } from "../metadata/queries";
 import { bookRowQuery } from "./queries";
 
@@ -20,6 +21,8 @@ export function BookPage() {
   const canWrite = useCan()("books:write");
   const book = useQuery(bookRowQuery(bookId));
   const metadata = useQuery(metadataQuery("book", bookId));
+  // Book rows carry no library name; the library query is usually cached from the navbar.
+  const library = useQuery({ ...libraryQuery(book.data?.libraryId ?? ""), enabled: Boolean(book.data) });
   const [fetchOpen, setFetchOpen] = useState(false);
   const title = (metadata.data?.title as string | undefined) ?? book.data?.fileName;
   usePageTitle(title);
@@ -31,7 +34,7 @@ export function BookPage() {
     <Stack>
       <Breadcrumbs>
         <Anchor component={Link} to="/libraries">Libraries</Anchor>
-        <Anchor component={Link} to={`/libraries/${book.data.libraryId}`}>Library</Anchor>
+        <Anchor component={Link} to={`/libraries/${book.data.libraryId}`}>{library.data?.name ?? "Library"}</Anchor>
         <Anchor component={Link} to={`/series/${book.data.seriesId}`}>{book.data.seriesTitle}</Anchor>
         <Text>{title}</Text>
       </Breadcrumbs>

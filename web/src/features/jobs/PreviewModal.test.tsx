@@ -15,14 +15,14 @@ function dryRun(overrides: Partial<DryRunResponse> = {}): DryRunResponse {
     planFailure: null, sampleSize: 5,
     sample: [
       {
-        entityType: "series", entityId: "alpha", name: "Alpha", status: "would_change", matchConfidence: null,
+        entityType: "series", entityId: "alpha", seriesId: "alpha", name: "Alpha", status: "would_change", externalId: "a-1", matchConfidence: null,
         changes: [
           { field: "summary", before: "Old summary", after: "New summary" },
           { field: "year", before: null, after: 1999 },
         ],
         unchanged: ["status"], skipped: [{ field: "totalVolumeCount", reason: "Field is locked" }], reason: null,
       },
-      { entityType: "series", entityId: "beta", name: "Beta", status: "skipped", matchConfidence: 0.5, changes: [], unchanged: [], skipped: [], reason: "low_confidence" },
+      { entityType: "series", entityId: "beta", seriesId: "beta", name: "Beta", status: "skipped", externalId: null, matchConfidence: 0.5, changes: [], unchanged: [], skipped: [], reason: "low_confidence" },
     ],
     skippedSample: [],
     ...overrides,

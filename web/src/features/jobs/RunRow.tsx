@@ -6,7 +6,8 @@ import type { JobRun, LibraryJob } from "../../api/types";
 import { useCan } from "../../app/permissions";
 import { toast } from "../../app/toasts";
 import { formatDateTime, formatRelative } from "../../components/timeFormat";
-import { liveStore, revertsStartedInThisTab, useLiveTasks } from "../../live/liveStore";
+import { liveStore, useLiveTasks } from "../../live/liveStore";
+import { outcomeToasts } from "../../live/outcomeToasts";
 import { isActive, selectTask } from "../../live/taskStore";
 import { useRevertRun } from "./queries";
 import { RunDetails } from "./RunDetails";
@@ -28,15 +29,20 @@ function RevertButton({ run, job, revertTaskId, onStarted }: RunRowProps & { rev
       children: <Text size="sm">{revertConfirmText(run)}</Text>,
       labels: { confirm: "Revert", cancel: "Cancel" },
       confirmProps: { color: "red" },
-      onConfirm: () =>
+      onConfirm: () => {
+        // Registered before the request: a quick revert can finish before its 202 is read.
+        outcomeToasts.revertRequested(run.id);
         revert.mutate(run.id, {
           onSuccess: ({ taskId }) => {
-            revertsStartedInThisTab.set(taskId, run.id);
             liveStore.applyEvent({ type: "task.queued", taskId, taskType: "revert_job_run", status: "pending", jobId: job.id, runId: run.id });
             onStarted(taskId);
           },
-          onError: (error) => toast.error("Revert failed", error.message),
-        }),
+          onError: (error) => {
+            outcomeToasts.revertRefused(run.id);
+            toast.error("Revert failed", error.message);
+          },
+        });
+      },
     });
   const button = (
     <Button size="xs" variant="light" color="red" disabled={reason !== null} loading={revert.isPending} onClick={confirm}>

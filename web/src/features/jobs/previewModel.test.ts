@@ -5,7 +5,7 @@ import { itemStatusBadge, notWrittenLines, planFailureMessage, previewRequest, p
 
 function item(overrides: Partial<DryRunItem>): DryRunItem {
   return {
-    entityType: "series", entityId: "s1", name: "Alpha", status: "would_change", matchConfidence: null,
+    entityType: "series", entityId: "s1", seriesId: "s1", name: "Alpha", status: "would_change", externalId: null, matchConfidence: null,
     changes: [], unchanged: [], skipped: [], reason: null, ...overrides,
   };
 }
@@ -61,10 +61,10 @@ describe("preview logic (web-ui §3.8)", () => {
 
   it("uses the unsaved and saved endpoints with their bodies", () => {
     const body = { enabled: true, cronSchedule: "0 4 * * *", timezone: null, config: job().config! };
-    expect(previewRequest("lib", { kind: "unsavedCreate", body }, 10)).toEqual({ path: "/libraries/lib/jobs/dry-run", body: { ...body, sampleSize: 10 } });
-    expect(previewRequest("lib", { kind: "unsavedEdit", jobId: "j1", configOverride: job().config! }, 5)).toEqual({
-      path: "/libraries/lib/jobs/j1/dry-run", body: { configOverride: job().config, sampleSize: 5 },
+    expect(previewRequest({ kind: "unsavedCreate", body }, 10)).toEqual({ kind: "unsaved", body: { ...body, sampleSize: 10 } });
+    expect(previewRequest({ kind: "unsavedEdit", jobId: "j1", configOverride: job().config! }, 5)).toEqual({
+      kind: "saved", jobId: "j1", body: { configOverride: job().config, sampleSize: 5 },
     });
-    expect(previewRequest("lib", { kind: "saved", jobId: "j1" }, 20)).toEqual({ path: "/libraries/lib/jobs/j1/dry-run", body: { sampleSize: 20 } });
+    expect(previewRequest({ kind: "saved", jobId: "j1" }, 20)).toEqual({ kind: "saved", jobId: "j1", body: { sampleSize: 20 } });
   });
 });

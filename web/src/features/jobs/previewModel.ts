@@ -1,4 +1,6 @@
-import type { CreateJob, DryRunItem, DryRunResponse, DryRunSkippedItem, MetadataRefreshConfig } from "../../api/types";
+import type {
+  CreateJob, DryRunItem, DryRunResponse, DryRunSkippedItem, MetadataRefreshConfig, SavedDryRun, UnsavedDryRun,
+} from "../../api/types";
 import { formatRelative } from "../../components/timeFormat";
 
 export const SAMPLE_SIZES = [5, 10, 20] as const;
@@ -10,20 +12,19 @@ export type PreviewSource =
   | { kind: "unsavedCreate"; body: CreateJob }
   | { kind: "unsavedEdit"; jobId: string; configOverride: MetadataRefreshConfig };
 
-export interface PreviewRequest {
-  path: string;
-  body: Record<string, unknown>;
-}
+/** `POST …/jobs/dry-run` for an unsaved create, else `POST …/jobs/{jobId}/dry-run` (library-jobs §8). */
+export type PreviewRequest =
+  | { kind: "unsaved"; body: UnsavedDryRun }
+  | { kind: "saved"; jobId: string; body: SavedDryRun };
 
-export function previewRequest(libraryId: string, source: PreviewSource, sampleSize: number): PreviewRequest {
-  const jobs = `/libraries/${libraryId}/jobs`;
+export function previewRequest(source: PreviewSource, sampleSize: number): PreviewRequest {
   switch (source.kind) {
     case "saved":
-      return { path: `${jobs}/${source.jobId}/dry-run`, body: { sampleSize } };
+      return { kind: "saved", jobId: source.jobId, body: { sampleSize } };
     case "unsavedCreate":
-      return { path: `${jobs}/dry-run`, body: { ...source.body, sampleSize } };
+      return { kind: "unsaved", body: { ...source.body, sampleSize } };
     case "unsavedEdit":
-      return { path: `${jobs}/${source.jobId}/dry-run`, body: { configOverride: source.configOverride, sampleSize } };
+      return { kind: "saved", jobId: source.jobId, body: { configOverride: source.configOverride, sampleSize } };
   }
 }
 

@@ -1,5 +1,5 @@
 import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
-import { api, callUnpublished, dataOrThrow } from "../../api/client";
+import { api, dataOrThrow } from "../../api/client";
 import type {
   CreateJob,
   CronPreview,
@@ -53,19 +53,25 @@ export const providersQuery = (scope: ProviderScope, libraryId: string) =>
 
 export const jobRunsQueryKey = (jobId: string) => ["jobRuns", jobId] as const;
 
-export function fetchJobRuns(libraryId: string, jobId: string, cursor: string | null) {
-  return callUnpublished<Page<JobRun>>("GET", `/libraries/${libraryId}/jobs/${jobId}/runs`, { query: { limit: 20, cursor } });
+export async function fetchJobRuns(libraryId: string, jobId: string, cursor: string | null): Promise<Page<JobRun>> {
+  const init = { params: { ...jobPath(libraryId, jobId).params, query: { limit: 20, cursor } } };
+  return (await dataOrThrow(api.GET("/libraries/{library_id}/jobs/{job_id}/runs", init))) as Page<JobRun>;
 }
 
-export function fetchRunDetail(libraryId: string, jobId: string, runId: string, cursor: string | null) {
-  return callUnpublished<JobRunDetail>("GET", `/libraries/${libraryId}/jobs/${jobId}/runs/${runId}`, {
-    query: { limit: 50, cursor },
-  });
+export async function fetchRunDetail(libraryId: string, jobId: string, runId: string, cursor: string | null): Promise<JobRunDetail> {
+  const init = { params: { path: { library_id: libraryId, job_id: jobId, run_id: runId }, query: { limit: 50, cursor } } };
+  return (await dataOrThrow(api.GET("/libraries/{library_id}/jobs/{job_id}/runs/{run_id}", init))) as JobRunDetail;
 }
 
-export function runPreview(libraryId: string, source: PreviewSource, sampleSize: number, signal?: AbortSignal) {
-  const request = previewRequest(libraryId, source, sampleSize);
-  return callUnpublished<DryRunResponse>("POST", request.path, { body: request.body, signal });
+export async function runPreview(libraryId: string, source: PreviewSource, sampleSize: number, signal?: AbortSignal): Promise<DryRunResponse> {
+  const request = previewRequest(source, sampleSize);
+  const response =
+    request.kind === "unsaved"
+      ? await dataOrThrow(api.POST("/libraries/{library_id}/jobs/dry-run", { ...jobsPath(libraryId), body: request.body, signal }))
+      : await dataOrThrow(
+          api.POST("/libraries/{library_id}/jobs/{job_id}/dry-run", { ...jobPath(libraryId, request.jobId), body: request.body, signal }),
+        );
+  return response as DryRunResponse;
 }
 
 function useInvalidateJobs(libraryId: string) {
@@ -137,7 +143,11 @@ export function useRevertRun(libraryId: string, jobId: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (runId: string) =>
-      callUnpublished<RunStarted>("POST", `/libraries/${libraryId}/jobs/${jobId}/runs/${runId}/revert`),
+      dataOrThrow(
+        api.POST("/libraries/{library_id}/jobs/{job_id}/runs/{run_id}/revert", {
+          params: { path: { library_id: libraryId, job_id: jobId, run_id: runId } },
+        }),
+      ),
     onSettled: () => queryClient.invalidateQueries({ queryKey: jobRunsQueryKey(jobId) }),
   });
 }

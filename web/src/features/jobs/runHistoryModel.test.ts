@@ -12,6 +12,7 @@ function run(overrides: Partial<JobRun> = {}): JobRun {
   return {
     id: "r1", jobId: "j1", libraryId: "l1", taskId: "t1", trigger: "manual", status: "success",
     createdAt: "2026-06-07T04:00:00Z", startedAt: "2026-06-07T04:00:01Z", finishedAt: "2026-06-07T04:01:00Z",
+    scheduledFor: null, requestedBy: null, config: null, revertedBy: null,
     message: null, summary: SUMMARY, changeCount: 12, revertedAt: null, revertSummary: null, ...overrides,
   };
 }

@@ -2,7 +2,8 @@ import { Text } from "@mantine/core";
 import { modals } from "@mantine/modals";
 import type { LibraryJob } from "../../api/types";
 import { toast } from "../../app/toasts";
-import { liveStore, runsStartedInThisTab } from "../../live/liveStore";
+import { liveStore } from "../../live/liveStore";
+import { outcomeToasts } from "../../live/outcomeToasts";
 import { useDeleteJob, useRunJobNow, useToggleJob } from "./queries";
 
 function attachRun(job: LibraryJob, taskId: string, runId: string | undefined) {
@@ -21,9 +22,9 @@ export function useJobRowCommands(job: LibraryJob) {
   const startRun = () =>
     runNow.mutate(job.id, {
       onSuccess: ({ taskId, runId }) => {
-        runsStartedInThisTab.add(runId);
         attachRun(job, taskId, runId);
         toast.info("Run started", `${job.name} is queued.`);
+        outcomeToasts.runStarted(runId);
       },
       onError: (error) => {
         if (error.status === 409 && error.taskId) {

@@ -32,7 +32,7 @@ function ReviewTable({ preview, checked, onToggle }: ReviewTableProps) {
                 <Table.Td>{fieldLabel(row.field)}</Table.Td>
                 <Table.Td><PlainValue value={row.currentValue} field={row.field} /></Table.Td>
                 <Table.Td><PlainValue value={row.proposedValue} field={row.field} /></Table.Td>
-                <Table.Td>{row.reason ? <Tooltip label={row.reason}><Badge color={badge.color}>{badge.label}</Badge></Tooltip> : <Badge color={badge.color}>{badge.label}</Badge>}</Table.Td>
+                <Table.Td>{row.reason ? <Tooltip label={row.reason}><Badge color={badge.color} miw="max-content">{badge.label}</Badge></Tooltip> : <Badge color={badge.color} miw="max-content">{badge.label}</Badge>}</Table.Td>
               </Table.Tr>
             );
           })}
