@@ -59,12 +59,13 @@ async def test_a_successful_call_marks_the_plugin_healthy(admin: ApiClient) -> N
     plugin = await create_ready_plugin(admin)
     await _execute(admin, plugin["id"])
 
-    async def healthy() -> dict[str, Any] | None:
+    async def succeeded() -> dict[str, Any] | None:
+        # The start (healthy) and the success (lastSuccessAt) are written one after the other.
         dto = await plugin_dto(admin, plugin["id"])
-        return dto if dto["health"]["status"] == "healthy" else None
+        return dto if dto["health"]["lastSuccessAt"] is not None else None
 
-    dto = await wait_until(healthy, what="healthy")
-    assert dto["health"]["lastSuccessAt"] is not None
+    dto = await wait_until(succeeded, what="a recorded success")
+    assert dto["health"]["status"] == "healthy"
     assert dto["health"]["consecutiveFailures"] == 0
 
 
