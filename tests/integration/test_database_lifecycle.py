@@ -14,16 +14,10 @@ from tests.conftest import ApiClient, serve_app
 from tests.processes import COLOPHON, colophon_env, free_port, run_cli
 
 
-def _pg_only(backend: str) -> None:
-    if backend != "postgresql":
-        pytest.skip("PostgreSQL only")
-
-
 @pytest.mark.pg_only
 def test_two_processes_migrating_one_database_both_reach_head(
-    backend: str, empty_database_url: str, tmp_path: Path
+    empty_database_url: str, tmp_path: Path
 ) -> None:
-    _pg_only(backend)
     env = colophon_env(tmp_path / "data", COLOPHON_DATABASE__URL=empty_database_url)
     processes = [
         subprocess.Popen([*COLOPHON, "migrate"], env=env, stderr=subprocess.PIPE, text=True)
@@ -62,9 +56,8 @@ def test_unreachable_database_exits_1_without_the_password(tmp_path: Path) -> No
 
 @pytest.mark.pg_only
 async def test_health_is_503_when_the_database_is_gone(
-    backend: str, app_runtime: Runtime, postgres_server: str
+    app_runtime: Runtime, postgres_server: str
 ) -> None:
-    _pg_only(backend)
     async with serve_app(app_runtime) as api:
         healthy = await api.get("/api/v1/health")
         assert healthy.status_code == 200
