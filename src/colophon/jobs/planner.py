@@ -14,9 +14,8 @@ from enum import StrEnum
 from pathlib import PurePosixPath
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import String, and_, case, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from colophon.jobs.job_types import RefreshConfig
 from colophon.jobs.validation import ProviderPlugin
@@ -56,15 +55,36 @@ class MatchHints:
 
 @dataclass(frozen=True, slots=True)
 class ItemRef:
-    """One series or book of the plan, with its provider id when it has one."""
+    """One series or book of the plan, with its provider id when it has one.
+
+    Ids are kept as the driver returned them (text on SQLite) and become UUIDs on use:
+    converting 100 000 ids up front is a third of the planner's time. ``hints`` is set only
+    for items without an id, the only ones a match call is made for.
+    """
 
     entity: Entity
-    entity_id: uuid.UUID
-    series_id: uuid.UUID
+    raw_id: object
+    raw_series_id: object
     name: str
     external_id: str | None
     last_synced_at: datetime | None
-    hints: MatchHints
+    hints: MatchHints | None = None
+
+    @property
+    def entity_id(self) -> uuid.UUID:
+        return _uuid(self.raw_id)
+
+    @property
+    def series_id(self) -> uuid.UUID:
+        return _uuid(self.raw_series_id)
+
+    def match_hints(self) -> MatchHints:
+        """What a match call sends; the name alone when the plan carried no hints."""
+        return self.hints or MatchHints(title=self.name)
+
+
+def _uuid(value: object) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,93 +171,96 @@ def _apply_rules(items: Sequence[ItemRef], config: RefreshConfig, now: datetime)
 
 
 async def _series_rows(session: AsyncSession, library_id: uuid.UUID, source: str) -> Sequence[Any]:
-    ids = aliased(SeriesExternalId)
+    series, meta = Series.__table__.c, SeriesMetadata.__table__.c
+    id_rows = SeriesExternalId.__table__.alias("ids")
+    ids = id_rows.c
     statement = (
         select(
-            Series.id,
-            Series.name,
-            SeriesMetadata.title,
-            SeriesMetadata.title_sort,
-            SeriesMetadata.year,
-            SeriesMetadata.authors,
+            type_coerce(series.id, String).label("id"),
+            series.name,
+            meta.title,
+            meta.title_sort,
+            meta.year,
+            # Match hints matter only for items without an id (re-match): skip decoding the
+            # authors JSON of every other row (100 000 series must plan in about a second).
+            case((ids.external_id.is_(None), meta.authors), else_=None).label("authors"),
             ids.external_id,
             ids.last_synced_at,
         )
-        .outerjoin(SeriesMetadata, SeriesMetadata.series_id == Series.id)
-        .outerjoin(ids, and_(ids.series_id == Series.id, ids.source == source))
-        .where(Series.library_id == library_id, Series.deleted_at.is_(None))
+        .select_from(Series.__table__)
+        .outerjoin(SeriesMetadata.__table__, meta.series_id == series.id)
+        .outerjoin(id_rows, and_(ids.series_id == series.id, ids.source == source))
+        .where(series.library_id == library_id, series.deleted_at.is_(None))
     )
     return (await session.execute(statement)).all()
 
 
 async def _book_rows(session: AsyncSession, library_id: uuid.UUID, source: str) -> Sequence[Any]:
-    ids = aliased(BookExternalId)
-    series_meta = aliased(SeriesMetadata)
+    book, meta = Book.__table__.c, BookMetadata.__table__.c
+    series = Series.__table__.c
+    series_meta_rows = SeriesMetadata.__table__.alias("series_meta")
+    series_meta = series_meta_rows.c
+    id_rows = BookExternalId.__table__.alias("ids")
+    ids = id_rows.c
+    unidentified = ids.external_id.is_(None)
     statement = (
         select(
-            Book.id,
-            Book.series_id,
-            Book.file_name,
-            BookMetadata.title,
-            BookMetadata.title_sort,
-            BookMetadata.year,
-            BookMetadata.authors,
-            BookMetadata.isbns,
-            BookMetadata.publisher,
-            Series.name.label("series_name"),
+            type_coerce(book.id, String).label("id"),
+            type_coerce(book.series_id, String).label("series_id"),
+            book.file_name,
+            meta.title,
+            meta.title_sort,
+            meta.year,
+            case((unidentified, meta.authors), else_=None).label("authors"),
+            case((unidentified, meta.isbns), else_=None).label("isbns"),
+            meta.publisher,
+            series.name.label("series_name"),
             series_meta.title.label("series_title"),
             series_meta.title_sort.label("series_title_sort"),
             ids.external_id,
             ids.last_synced_at,
         )
-        .join(Series, Series.id == Book.series_id)
-        .outerjoin(series_meta, series_meta.series_id == Book.series_id)
-        .outerjoin(BookMetadata, BookMetadata.book_id == Book.id)
-        .outerjoin(ids, and_(ids.book_id == Book.id, ids.source == source))
-        .where(Book.library_id == library_id, Book.deleted_at.is_(None))
+        .select_from(Book.__table__)
+        .join(Series.__table__, series.id == book.series_id)
+        .outerjoin(series_meta_rows, series_meta.series_id == book.series_id)
+        .outerjoin(BookMetadata.__table__, meta.book_id == book.id)
+        .outerjoin(id_rows, and_(ids.book_id == book.id, ids.source == source))
+        .where(book.library_id == library_id, book.deleted_at.is_(None))
     )
     return (await session.execute(statement)).all()
 
 
-def _series_key(title_sort: str | None, title: str, entity_id: uuid.UUID) -> tuple[str, str, str]:
+def _series_key(title_sort: str | None, title: str, entity_id: object) -> tuple[str, str, str]:
     sort = title_sort if title_sort else title
     return (sort.casefold(), title.casefold(), str(entity_id))
 
 
 def _series_item(row: Any) -> tuple[tuple[str, str, str], ItemRef]:
-    title = row.title or row.name
-    authors = _author_names(row.authors)
-    item = ItemRef(
-        entity=Entity.SERIES,
-        entity_id=row.id,
-        series_id=row.id,
-        name=title,
-        external_id=row.external_id,
-        last_synced_at=row.last_synced_at,
-        hints=MatchHints(title=title, year=row.year, authors=authors[:1]),
-    )
-    return _series_key(row.title_sort, title, row.id), item
+    (series_id, name, title, title_sort, year, authors, external_id, synced) = row
+    title = title or name
+    hints = None
+    if external_id is None:
+        hints = MatchHints(title=title, year=year, authors=_author_names(authors)[:1])
+    item = ItemRef(Entity.SERIES, series_id, series_id, title, external_id, synced, hints)
+    return _series_key(title_sort, title, series_id), item
 
 
 def _book_item(row: Any) -> tuple[tuple[str, str], ItemRef]:
     stem = PurePosixPath(row.file_name).stem
     title = row.title or stem
     sort = row.title_sort or row.title or stem
-    isbns = row.isbns or []
-    item = ItemRef(
-        entity=Entity.BOOK,
-        entity_id=row.id,
-        series_id=row.series_id,
-        name=title,
-        external_id=row.external_id,
-        last_synced_at=row.last_synced_at,
-        hints=MatchHints(
+    hints = None
+    if row.external_id is None:
+        isbns = row.isbns or []
+        hints = MatchHints(
             title=title,
             year=row.year,
             authors=_author_names(row.authors),
             isbn=str(isbns[0]) if isbns else None,
             publisher=row.publisher,
-        ),
+        )
+    item = ItemRef(
+        Entity.BOOK, row.id, row.series_id, title, row.external_id, row.last_synced_at, hints
     )
     return (sort.casefold(), str(row.id)), item
 

@@ -82,7 +82,7 @@ class ItemPipeline:
         )
 
     async def _match(self, item: ItemRef) -> MatchOutcome:
-        hints, limits = item.hints, self._limits()
+        hints, limits = item.match_hints(), self._limits()
         try:
             if item.entity is Entity.SERIES:
                 author = hints.authors[0] if hints.authors else None
