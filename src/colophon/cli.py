@@ -14,6 +14,7 @@ from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 import uvicorn
+from cryptography.fernet import InvalidToken
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
 from sqlalchemy.exc import OperationalError
@@ -56,6 +57,7 @@ from colophon.system.encryption import (
     load_secret_box,
 )
 from colophon.system.process_lock import DataDirLock, DataDirLocked
+from colophon.system.secret_rotation import rotate_secrets
 from colophon.tasks import queue
 from colophon.tasks.worker import Worker
 
@@ -70,6 +72,8 @@ config_app = typer.Typer(help="Inspect the configuration.", no_args_is_help=True
 app.add_typer(admin_app, name="admin")
 app.add_typer(config_app, name="config")
 plugins_app = typer.Typer(help="List and test plugins.", no_args_is_help=True)
+secrets_app = typer.Typer(help="Manage encrypted secrets.", no_args_is_help=True)
+app.add_typer(secrets_app, name="secrets")
 app.add_typer(plugins_app, name="plugins")
 jobs_app = typer.Typer(help="Scheduled library jobs.", no_args_is_help=True)
 app.add_typer(jobs_app, name="jobs")
@@ -718,6 +722,25 @@ def plugins_test(
 
 
 # ── information ──────────────────────────────────────────────────────────────
+
+
+@secrets_app.command("rotate")
+def secrets_rotate() -> None:
+    """Re-encrypt every stored secret with the first key of COLOPHON_ENCRYPTION_KEY."""
+    settings = _load().settings
+
+    async def work(runtime: Runtime) -> int:
+        box = load_secret_box(settings.data_path, may_create=False)
+        try:
+            return await rotate_secrets(runtime.db, box)
+        except InvalidToken:
+            fail(f"a stored secret cannot be decrypted with the keys from {box.source}")
+
+    try:
+        count = _with_runtime(settings, work)
+    except EncryptionKeyError as exc:
+        fail(str(exc), 2)
+    out.print(f"re-encrypted {count} plugin credential set(s) with the first key")
 
 
 @config_app.command("show")
