@@ -41,7 +41,13 @@ def configure_logging(
     renderers: list[Any] = (
         [structlog.processors.format_exc_info, structlog.processors.JSONRenderer()]
         if use_json
-        else [structlog.dev.ConsoleRenderer()]
+        # Tracebacks without frame locals: a local can hold a password or decrypted credentials,
+        # and the redaction above sees only the event's own keys.
+        else [
+            structlog.dev.ConsoleRenderer(
+                exception_formatter=structlog.dev.RichTracebackFormatter(show_locals=False)
+            )
+        ]
     )
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,

@@ -117,8 +117,19 @@ async def _on_schema_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+# FastAPI's answer to a body it cannot even decode (bytes that are not UTF-8, say).
+_UNPARSABLE_BODY = "There was an error parsing the body"
+
+
 async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and exc.detail == _UNPARSABLE_BODY:
+        # §0: an undecodable body is a 400 validation error with errors[], like invalid JSON.
+        expected = "valid JSON" if "json" in request.headers.get("content-type", "") else "readable"
+        message = f"request body must be {expected}: {exc.__cause__ or 'undecodable bytes'}"
+        return error_response(
+            400, "validation_error", message, errors=[{"field": "body", "message": message}]
+        )
     code = _STATUS_CODES.get(exc.status_code, "error")
     message = "not found" if exc.status_code == 404 else str(exc.detail)
     return error_response(exc.status_code, code, message)

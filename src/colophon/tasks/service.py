@@ -23,6 +23,9 @@ from colophon.tasks.titles import title_of
 
 log = structlog.get_logger(__name__)
 TASKS_READY = "tasks.ready"
+# A century: older than any task this server wrote, and far below where `now - days`
+# leaves the datetime range (a larger value used to answer 500).
+MAX_PURGE_AGE_DAYS = 36500
 CANCEL_REQUESTED = "task.cancel_requested"
 
 
@@ -91,6 +94,9 @@ async def purge_finished(db: Database, older_than_days: int) -> PurgeResult:
     """Delete finished tasks completed at least ``older_than_days`` ago (0 = all finished)."""
     if older_than_days < 0:
         raise ValidationFailed(FieldError("query.olderThanDays", "must be 0 or more"))
+    if older_than_days > MAX_PURGE_AGE_DAYS:
+        message = f"must be at most {MAX_PURGE_AGE_DAYS}"
+        raise ValidationFailed(FieldError("query.olderThanDays", message))
     async with db.write() as session:
         deleted = await queue.purge_finished(session, timedelta(days=older_than_days))
     log.info("tasks_purged", deleted=deleted)
