@@ -11,7 +11,7 @@ from colophon.metadata.models import BookMetadata, MetadataChange, SeriesExterna
 from colophon.runtime import Runtime
 from tests.conftest import ApiClient
 from tests.metadata_api.factories import Catalogue
-from tests.plugins_api.helpers import wait_until
+from tests.plugins_api.helpers import sqlite_only, wait_until
 
 ISBN = "9780134685991"
 
@@ -29,6 +29,7 @@ async def test_book_search_sends_the_stored_isbn(
     assert [r["externalId"] for r in body["results"]] == [f"isbn::{ISBN}"]
 
 
+@sqlite_only
 async def test_book_search_falls_back_to_the_title(
     admin: ApiClient, catalogue: Catalogue, echo: dict[str, Any]
 ) -> None:
@@ -38,6 +39,7 @@ async def test_book_search_falls_back_to_the_title(
     assert body["results"][0]["externalId"] == "book-1::Dune"
 
 
+@sqlite_only
 async def test_book_search_with_only_blank_values_is_a_400(
     admin: ApiClient, catalogue: Catalogue, echo: dict[str, Any]
 ) -> None:
@@ -117,6 +119,7 @@ async def test_library_auto_match_runs_as_a_task_with_progress(
     assert matched == {first, second}
 
 
+@sqlite_only
 async def test_library_auto_match_checks_its_selection(
     admin: ApiClient, catalogue: Catalogue, echo: dict[str, Any]
 ) -> None:

@@ -12,7 +12,7 @@ from colophon.runtime import Runtime
 from tests.conftest import ApiClient, user_client
 from tests.fetch.conftest import scored_plugin
 from tests.metadata_api.factories import Catalogue
-from tests.plugins_api.helpers import create_ready_plugin
+from tests.plugins_api.helpers import create_ready_plugin, sqlite_only
 
 SERIES_FIELDS = 20
 
@@ -38,6 +38,7 @@ async def _metadata(runtime: Runtime, series_id: uuid.UUID) -> SeriesMetadata:
         return row
 
 
+@sqlite_only
 async def test_lookups_run_in_the_spec_order(
     admin: ApiClient, catalogue: Catalogue, echo: dict[str, Any]
 ) -> None:
@@ -56,6 +57,7 @@ async def test_lookups_run_in_the_spec_order(
     assert disabled.json()["message"] == "plugin 'echo' is disabled"
 
 
+@sqlite_only
 async def test_a_plugin_outside_the_scope_or_library_is_a_400(
     admin: ApiClient, catalogue: Catalogue
 ) -> None:
@@ -68,6 +70,7 @@ async def test_a_plugin_outside_the_scope_or_library_is_a_400(
     )
 
 
+@sqlite_only
 async def test_search_without_a_query_sends_the_series_title(
     admin: ApiClient, catalogue: Catalogue, echo: dict[str, Any]
 ) -> None:
@@ -87,6 +90,7 @@ async def test_search_without_a_query_sends_the_series_title(
     assert body["nextCursor"] is None
 
 
+@sqlite_only
 async def test_search_checks_query_and_limit(
     admin: ApiClient, catalogue: Catalogue, echo: dict[str, Any]
 ) -> None:
@@ -139,6 +143,7 @@ async def test_preview_reports_every_field_and_counts_that_add_up(
     assert await _provenance(app_runtime, series_id) is None
 
 
+@sqlite_only
 async def test_preview_shows_missing_permissions(admin: ApiClient, catalogue: Catalogue) -> None:
     series_id = await catalogue.series("Berserk")
     narrow = await create_ready_plugin(
@@ -196,6 +201,7 @@ async def test_apply_with_no_field_is_a_400(
     assert response.json()["message"] == "choose at least one field"
 
 
+@sqlite_only
 async def test_a_reader_may_not_fetch(
     admin: ApiClient, catalogue: Catalogue, echo: dict[str, Any]
 ) -> None:
@@ -222,6 +228,7 @@ async def test_auto_match_applies_the_best_result_and_stores_provenance(
     assert provenance is not None and provenance.external_id == "series-1::Berserk"
 
 
+@sqlite_only
 async def test_auto_match_dry_run_writes_nothing(
     admin: ApiClient, catalogue: Catalogue, echo: dict[str, Any], app_runtime: Runtime
 ) -> None:
@@ -257,6 +264,7 @@ async def test_a_best_score_below_the_threshold_is_low_confidence(
     assert (await _metadata(app_runtime, series_id)).summary is None
 
 
+@sqlite_only
 async def test_results_without_scores_give_no_match_candidate(
     admin: ApiClient, catalogue: Catalogue
 ) -> None:
@@ -273,25 +281,27 @@ async def test_results_without_scores_give_no_match_candidate(
     }
 
 
+@sqlite_only
 async def test_a_rate_limited_plugin_gives_429_with_retry_after(
     admin: ApiClient, catalogue: Catalogue
 ) -> None:
     series_id = await catalogue.series("Berserk")
     echo = await create_ready_plugin(
-        admin, "echo", adminConfig={"rateLimitEvery": 1, "retryAfterSeconds": 7}
+        admin, "echo", adminConfig={"rateLimitEvery": 1, "retryAfterSeconds": 30}
     )
     response = await admin.post(_url(series_id, "search"), json={"pluginId": echo["id"]})
     assert response.status_code == 429
-    assert response.headers["Retry-After"] == "7"
+    assert response.headers["Retry-After"] == "30"
     assert response.json() == {
         "error": "plugin_rate_limited",
         "message": "plugin 'echo' is rate limited",
     }
-    # The limiter is now paused: the next call is refused without reaching the plugin.
+    # The limiter is now paused beyond an HTTP caller's 10 s wait: refused at once.
     again = await admin.post(_url(series_id, "search"), json={"pluginId": echo["id"]})
     assert again.status_code == 429
 
 
+@sqlite_only
 async def test_a_plugin_timeout_gives_504(admin: ApiClient, catalogue: Catalogue) -> None:
     series_id = await catalogue.series("Berserk")
     echo = await create_ready_plugin(admin, "echo", adminConfig={"hangEvery": 1}, requestTimeoutS=1)
@@ -300,6 +310,7 @@ async def test_a_plugin_timeout_gives_504(admin: ApiClient, catalogue: Catalogue
     assert response.json() == {"error": "plugin_timeout", "message": "plugin 'echo' timed out"}
 
 
+@sqlite_only
 async def test_a_provider_error_gives_502(admin: ApiClient, catalogue: Catalogue) -> None:
     series_id = await catalogue.series("Berserk")
     echo = await create_ready_plugin(admin, "echo", adminConfig={"failEvery": 1})
@@ -311,6 +322,7 @@ async def test_a_provider_error_gives_502(admin: ApiClient, catalogue: Catalogue
     }
 
 
+@sqlite_only
 async def test_an_unknown_entry_gives_404_provider_item_not_found(
     admin: ApiClient, catalogue: Catalogue
 ) -> None:
@@ -344,3 +356,22 @@ async def test_a_lock_set_in_the_database_is_honoured_by_apply(
     ).json()
     assert {"field": "publisher", "reason": "Field is locked"} in body["skipped"]
     assert (await _metadata(app_runtime, series_id)).publisher == "Mine"
+
+
+async def test_preview_statuses_match_a_dry_run_apply(
+    admin: ApiClient, catalogue: Catalogue, echo: dict[str, Any]
+) -> None:
+    """Metadata §4.11 through the endpoints: the preview cannot drift from a run."""
+    series_id = await catalogue.series("Berserk", year_lock=True)
+    target = {"pluginId": echo["id"], "externalId": "series-2::Berserk"}
+    preview = (await admin.post(_url(series_id, "preview"), json=target)).json()
+    dry_run = (await admin.post(_url(series_id, "apply"), json={**target, "dryRun": True})).json()
+
+    statuses = {f["field"]: f["status"] for f in preview["fields"]}
+    assert sorted(k for k, v in statuses.items() if v == "will_apply") == sorted(dry_run["applied"])
+    assert sorted(k for k, v in statuses.items() if v == "unchanged") == sorted(
+        dry_run["unchanged"]
+    )
+    skipped = {s["field"]: s["reason"] for s in dry_run["skipped"]}
+    assert skipped["year"] == "Field is locked" and statuses["year"] == "locked"
+    assert preview["summary"]["willApply"] == len(dry_run["applied"])

@@ -7,6 +7,8 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import pytest
+
 from tests.conftest import ApiClient
 
 ECHO_ARGS = ["-m", "colophon_plugins.echo"]
@@ -66,3 +68,8 @@ async def create_ready_plugin(
 
     ready: dict[str, Any] = await wait_until(cached, what=f"the manifest of {name}")
     return ready
+
+
+# Tests of process behaviour that no SQL dialect changes run once, to keep the suite fast;
+# everything that writes or counts rows runs on both databases.
+sqlite_only = pytest.mark.parametrize("backend", ["sqlite"])

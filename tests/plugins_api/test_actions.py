@@ -6,7 +6,7 @@ import uuid
 from pathlib import Path
 
 from tests.conftest import ApiClient, user_client
-from tests.plugins_api.helpers import create_plugin, create_ready_plugin
+from tests.plugins_api.helpers import create_plugin, create_ready_plugin, sqlite_only
 
 SCORED = str(Path(__file__).parents[1] / "fetch" / "scored_plugin.py")
 
@@ -63,12 +63,14 @@ async def test_series_bulk_lists_only_qualifying_plugins(admin: ApiClient) -> No
     ]
 
 
+@sqlite_only
 async def test_a_series_only_plugin_is_no_book_action(admin: ApiClient) -> None:
     await create_ready_plugin(admin, "scored", args=[SCORED])
     assert [a["pluginName"] for a in await _actions(admin, "series:detail")] == ["scored"]
     assert await _actions(admin, "book:detail") == []
 
 
+@sqlite_only
 async def test_an_unknown_scope_is_a_400_listing_the_valid_ones(admin: ApiClient) -> None:
     """Item 70."""
     response = await admin.get("/api/v1/plugins/actions", params={"scope": "library:scan"})
@@ -79,6 +81,7 @@ async def test_an_unknown_scope_is_a_400_listing_the_valid_ones(admin: ApiClient
     )
 
 
+@sqlite_only
 async def test_book_plugins_are_omitted_without_books_write(admin: ApiClient) -> None:
     """Item 71: an API key limited to series:write sees series actions only."""
     await create_ready_plugin(admin, "echo")
@@ -93,6 +96,7 @@ async def test_book_plugins_are_omitted_without_books_write(admin: ApiClient) ->
     assert await _actions(keyed, "book:detail") == []
 
 
+@sqlite_only
 async def test_a_reader_sees_no_actions(admin: ApiClient) -> None:
     await create_ready_plugin(admin, "echo")
     reader = await user_client(admin, "rita", "reader")
@@ -114,6 +118,7 @@ async def test_the_library_filter(admin: ApiClient, tmp_path: Path) -> None:
     assert unknown.status_code == 404
 
 
+@sqlite_only
 async def test_execute_proxies_one_call_with_latency(admin: ApiClient) -> None:
     echo = await create_ready_plugin(admin, "echo")
     maintainer = await user_client(admin, "max", "maintainer")
@@ -128,6 +133,7 @@ async def test_execute_proxies_one_call_with_latency(admin: ApiClient) -> None:
     assert body["latencyMs"] >= 0
 
 
+@sqlite_only
 async def test_execute_reports_plugin_errors_in_the_body(admin: ApiClient) -> None:
     echo = await create_ready_plugin(
         admin, "echo", adminConfig={"rateLimitEvery": 1, "retryAfterSeconds": 7}
@@ -147,6 +153,7 @@ async def test_execute_reports_plugin_errors_in_the_body(admin: ApiClient) -> No
     }
 
 
+@sqlite_only
 async def test_execute_needs_the_write_permission_and_a_qualifying_plugin(
     admin: ApiClient,
 ) -> None:

@@ -10,7 +10,13 @@ from sqlalchemy import select
 from colophon.plugins.models import Plugin, PluginStorageRow
 from colophon.runtime import Runtime
 from tests.conftest import ApiClient, user_client
-from tests.plugins_api.helpers import create_plugin, create_ready_plugin, echo_body, plugin_dto
+from tests.plugins_api.helpers import (
+    create_plugin,
+    create_ready_plugin,
+    echo_body,
+    plugin_dto,
+    sqlite_only,
+)
 
 SECRET = "s3cret-api-key-value"
 
@@ -72,6 +78,7 @@ async def test_credentials_are_write_only_and_encrypted_at_rest(
     assert (await _stored_row(app_runtime, created["id"])).credentials is None
 
 
+@sqlite_only
 async def test_nested_credential_values_are_refused(admin: ApiClient) -> None:
     response = await admin.post(
         "/api/v1/plugins", json=echo_body(credentials={"api_key": {"nested": "x"}})
@@ -80,6 +87,7 @@ async def test_nested_credential_values_are_refused(admin: ApiClient) -> None:
     assert response.json()["message"] == "credential 'api_key' must be a string"
 
 
+@sqlite_only
 async def test_every_changing_endpoint_is_forbidden_to_maintainers_and_readers(
     admin: ApiClient,
 ) -> None:
@@ -159,6 +167,7 @@ async def test_a_duplicate_name_is_a_conflict(admin: ApiClient) -> None:
     assert response.json() == {"error": "conflict", "message": "plugin 'echo' already exists"}
 
 
+@sqlite_only
 async def test_patch_cannot_rename_nor_set_credentials(admin: ApiClient) -> None:
     """Item 66."""
     plugin_id = (await create_plugin(admin, "echo"))["id"]
@@ -204,6 +213,7 @@ async def test_list_is_ordered_by_display_name_and_filters_on_enabled(admin: Api
     assert [p["name"] for p in enabled] == ["zulu"]
 
 
+@sqlite_only
 async def test_the_background_probe_caches_the_manifest(admin: ApiClient) -> None:
     """Item 68: no manual test needed."""
     dto = await create_ready_plugin(admin, "echo")
@@ -213,6 +223,7 @@ async def test_the_background_probe_caches_the_manifest(admin: ApiClient) -> Non
     assert dto["health"]["status"] == "unknown"  # a probe never touches health
 
 
+@sqlite_only
 async def test_the_test_endpoint_reports_manifest_and_timings(admin: ApiClient) -> None:
     """Item 67, success side."""
     plugin_id = (await create_plugin(admin, "echo"))["id"]
@@ -226,6 +237,11 @@ async def test_the_test_endpoint_reports_manifest_and_timings(admin: ApiClient) 
     assert all(result["timings"][key] is not None for key in ("spawnMs", "initializeMs", "pingMs"))
     assert result["error"] is None
     assert isinstance(result["stderrTail"], list)
+    # Item 16: the same manifest again leaves manifestUpdatedAt where it was.
+    cached = (await plugin_dto(admin, plugin_id))["manifestUpdatedAt"]
+    assert cached is not None
+    await admin.post(f"/api/v1/plugins/{plugin_id}/test")
+    assert (await plugin_dto(admin, plugin_id))["manifestUpdatedAt"] == cached
 
 
 async def test_a_failing_test_leaves_health_counters_unchanged(admin: ApiClient) -> None:
@@ -253,14 +269,17 @@ async def test_a_failing_test_leaves_health_counters_unchanged(admin: ApiClient)
     }
 
 
+@sqlite_only
 async def test_a_broken_command_fails_the_test_with_the_reason(admin: ApiClient) -> None:
-    plugin_id = (await create_plugin(admin, "broken", command="node", args=[]))["id"]
-    await admin.patch(f"/api/v1/plugins/{plugin_id}", json={"command": "/nonexistent/python3"})
+    # Disabled, so no background probe runs; the test endpoint works on disabled plugins.
+    created = await create_plugin(admin, "broken", command="/nonexistent/python3", enabled=False)
+    plugin_id = created["id"]
     result = (await admin.post(f"/api/v1/plugins/{plugin_id}/test")).json()
     assert result["success"] is False
     assert result["error"]["kind"] == "spawn"
 
 
+@sqlite_only
 async def test_presets_list_the_first_party_plugins(admin: ApiClient) -> None:
     presets = (await admin.get("/api/v1/plugins/presets")).json()["presets"]
     by_name = {p["name"]: p for p in presets}

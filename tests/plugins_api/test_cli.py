@@ -1,4 +1,4 @@
-"""``colophon demo`` registers echo; ``colophon plugins list|test`` (platform §10, §10.1)."""
+"""The commands as real processes (platform §7, §10, §10.1), in one test to keep them few."""
 
 from __future__ import annotations
 
@@ -9,14 +9,15 @@ import yaml
 
 from tests.processes import colophon_env, run_cli
 
+ECHO_ARGS = ["-m", "colophon_plugins.echo"]
 
-def test_demo_registers_the_echo_plugin_once_and_plugins_test_passes(tmp_path: Path) -> None:
-    env = colophon_env(tmp_path / "data")
-    first = run_cli("demo", "--path", str(tmp_path / "demo"), env=env)
-    assert first.returncode == 0, first.stderr
-    assert "plugin 'echo' created" in first.stdout
-    second = run_cli("demo", "--path", str(tmp_path / "demo"), env=env)
-    assert "plugin 'echo' exists" in second.stdout
+
+def test_demo_seed_and_plugins_commands(tmp_path: Path) -> None:
+    env = colophon_env(tmp_path / "data", SEED_KEY="sup3r-secret")
+
+    demo = run_cli("demo", "--path", str(tmp_path / "demo"), env=env)
+    assert demo.returncode == 0, demo.stderr
+    assert "plugin 'echo' created" in demo.stdout  # platform §10.1 point 2
 
     listed = run_cli("plugins", "list", "--json", env=env)
     assert listed.returncode == 0, listed.stderr
@@ -31,21 +32,33 @@ def test_demo_registers_the_echo_plugin_once_and_plugins_test_passes(tmp_path: P
             "scopes": ["series:detail", "series:bulk", "book:detail", "book:bulk"],
         }
     ]
-
     tested = run_cli("plugins", "test", "echo", env=env)
     assert tested.returncode == 0, tested.stderr
     assert "echo: Echo 1.0.0 (protocol 1.1), provides book, series" in tested.stdout
 
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump({"plugins": [{"name": "echo", "credentials": "abc"}]}))
+    refused = run_cli("seed", str(bad), env=env)
+    assert refused.returncode == 2
+    assert (
+        "seed: plugins[0] (echo): credentials for plugin 'echo' must be a mapping of key: "
+        "value, not a string"
+    ) in refused.stderr
 
-def test_plugins_test_of_a_broken_command_exits_1_with_the_reason(tmp_path: Path) -> None:
-    env = colophon_env(tmp_path / "data")
-    seed = tmp_path / "seed.yaml"
+    good = tmp_path / "good.yaml"
     broken = {"name": "broken", "command": "/nonexistent/python3", "enabled": False}
-    seed.write_text(yaml.safe_dump({"plugins": [broken]}))
-    assert run_cli("seed", str(seed), env=env).returncode == 0
+    keyed = {"name": "echo", "args": ECHO_ARGS, "credentials": {"api_key": "${SEED_KEY}"}}
+    good.write_text(yaml.safe_dump({"plugins": [keyed, broken]}))
+    seeded = run_cli("seed", str(good), env=env)
+    assert seeded.returncode == 0, seeded.stderr
+    assert seeded.stdout.splitlines() == [
+        "plugins[0] (echo): updated (credentials)",
+        "plugins[1] (broken): created",
+    ]
 
-    tested = run_cli("plugins", "test", "broken", env=env)
-
-    assert tested.returncode == 1
-    assert "plugin 'broken' failed its test:" in tested.stderr
-    assert "/nonexistent/python3" in tested.stderr
+    failing = run_cli("plugins", "test", "broken", env=env)
+    assert failing.returncode == 1
+    assert "plugin 'broken' failed its test:" in failing.stderr
+    assert "/nonexistent/python3" in failing.stderr
+    for process in (demo, listed, tested, refused, seeded, failing):
+        assert "sup3r-secret" not in process.stdout + process.stderr

@@ -14,7 +14,7 @@ from colophon.plugins.supervisor import supervisor_of
 from colophon.runtime import Runtime
 from colophon.system.encryption import SecretBox
 from tests.conftest import ApiClient
-from tests.plugins_api.helpers import create_ready_plugin, plugin_dto, wait_until
+from tests.plugins_api.helpers import create_ready_plugin, plugin_dto, sqlite_only, wait_until
 
 SEARCH = {"contentType": "series", "action": "search", "params": {"query": "Berserk"}}
 AUTO_DISABLED = (
@@ -43,6 +43,7 @@ async def _failure_kinds(runtime: Runtime, plugin_id: str) -> list[str]:
         return list(rows)
 
 
+@sqlite_only
 async def test_no_process_runs_until_the_first_call(admin: ApiClient, app_runtime: Runtime) -> None:
     """Item 13 (first half): creating and probing leaves no long-lived process."""
     plugin = await create_ready_plugin(admin)
@@ -116,6 +117,7 @@ async def test_re_enabling_clears_the_reason_and_the_earlier_failures(admin: Api
     assert dto["health"]["status"] == "unhealthy"
 
 
+@sqlite_only
 async def test_undecryptable_credentials_never_disable_the_plugin(
     admin: ApiClient, app_runtime: Runtime
 ) -> None:
@@ -138,6 +140,7 @@ async def test_undecryptable_credentials_never_disable_the_plugin(
     assert await _failure_kinds(app_runtime, plugin["id"]) == []
 
 
+@sqlite_only
 async def test_disable_stops_the_process(admin: ApiClient, app_runtime: Runtime) -> None:
     plugin = await create_ready_plugin(admin)
     await _execute(admin, plugin["id"])
@@ -155,6 +158,7 @@ async def _async(value: bool) -> bool:
     return value
 
 
+@sqlite_only
 async def test_restart_replaces_the_process(admin: ApiClient, app_runtime: Runtime) -> None:
     plugin = await create_ready_plugin(admin)
     await _execute(admin, plugin["id"])
@@ -171,6 +175,7 @@ async def test_restart_replaces_the_process(admin: ApiClient, app_runtime: Runti
     await wait_until(replaced, what="a new process")
 
 
+@sqlite_only
 async def test_admin_config_replaces_the_process_but_the_rate_limit_does_not(
     admin: ApiClient, app_runtime: Runtime
 ) -> None:

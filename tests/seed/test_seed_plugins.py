@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from sqlalchemy import func, select
 
 from colophon.app import prepare_database
@@ -16,7 +15,7 @@ from colophon.plugins.models import Plugin
 from colophon.runtime import Runtime
 from colophon.seed import SeedFailed, run_seed
 from colophon.system.encryption import load_secret_box
-from tests.processes import colophon_env, run_cli
+from tests.plugins_api.helpers import sqlite_only
 
 ECHO = {
     "name": "echo",
@@ -141,6 +140,7 @@ async def test_the_api_validators_apply(seeding: Runtime) -> None:
     ]
 
 
+@sqlite_only
 async def test_a_plugin_that_cannot_start_fails_the_seed(seeding: Runtime) -> None:
     with pytest.raises(SeedFailed) as failed:
         await _seed(seeding, {**ECHO, "adminConfig": {"failInitialize": True}})
@@ -167,32 +167,8 @@ async def test_libraries_named_in_the_same_file_are_linked(
     assert again == ["libraries[0] (Manga): unchanged", "plugins[0] (echo): unchanged"]
 
 
+@sqlite_only
 async def test_dry_run_writes_nothing(seeding: Runtime) -> None:
     lines = await run_seed(seeding, {"plugins": [ECHO]}, dry_run=True, environ={})
     assert lines == ["plugins[0] (echo): would be created"]
     assert await _count(seeding) == 0
-
-
-def test_the_seed_command_exits_2_and_prints_no_secret(tmp_path: Path) -> None:
-    """Platform §7 through the CLI: errors on stderr and exit 2; a good seed prints outcomes."""
-    env = colophon_env(tmp_path / "data", SEED_KEY="sup3r-secret")
-    bad = tmp_path / "bad.yaml"
-    bad.write_text(yaml.safe_dump({"plugins": [{**ECHO, "credentials": "abc"}]}))
-    refused = run_cli("seed", str(bad), env=env)
-    assert refused.returncode == 2
-    assert (
-        "seed: plugins[0] (echo): credentials for plugin 'echo' must be a mapping of key: "
-        "value, not a string"
-    ) in refused.stderr
-
-    good = tmp_path / "good.yaml"
-    good.write_text(
-        yaml.safe_dump({"plugins": [{**ECHO, "credentials": {"api_key": "${SEED_KEY}"}}]})
-    )
-    created = run_cli("seed", str(good), env=env)
-    assert created.returncode == 0, created.stderr
-    assert "plugins[0] (echo): created" in created.stdout
-    again = run_cli("seed", str(good), env=env)
-    assert "plugins[0] (echo): unchanged" in again.stdout
-    for output in (created.stdout, created.stderr, again.stdout, again.stderr):
-        assert "sup3r-secret" not in output
