@@ -5,6 +5,10 @@ import { isApiError } from "../api/errors";
 import { ErrorState } from "../components/ErrorState";
 import { useMe } from "./session";
 
+function isUnauthenticated(error: unknown): boolean {
+  return isApiError(error) && error.status === 401;
+}
+
 /** Renders its children once `/auth/me` answered; without a session it goes to login. */
 export function RequireSession({ children }: { children: ReactNode }) {
   const me = useMe();
@@ -16,8 +20,9 @@ export function RequireSession({ children }: { children: ReactNode }) {
       </Center>
     );
   }
-  if (me.isError) {
-    if (isApiError(me.error) && me.error.status === 401) {
+  // A failed background check (server briefly away) keeps the signed-in app on screen.
+  if (me.isError && !(me.data && !isUnauthenticated(me.error))) {
+    if (isUnauthenticated(me.error)) {
       const next = encodeURIComponent(`${location.pathname}${location.search}`);
       return <Navigate to={`/login?next=${next}`} replace />;
     }

@@ -12,6 +12,8 @@ import { EntityCover } from "../metadata/EntityCover";
 import { FetchMetadataModal } from "../metadata/FetchMetadataModal";
 import { HistoryTab } from "../metadata/HistoryTab";
 import { MetadataTab } from "../metadata/MetadataTab";
+import { providerDisplayName } from "../jobs/jobRowModel";
+import { providersQuery } from "../jobs/queries";
 import { metadataQuery } from "../metadata/queries";
 import { seriesRowQuery } from "./queries";
 import { SeriesBooksTab } from "./SeriesBooksTab";
@@ -19,6 +21,8 @@ import { SeriesBooksTab } from "./SeriesBooksTab";
 function SeriesHeader({ series, metadata }: { series: SeriesRow; metadata: EntityMetadata | undefined }) {
   const title = (metadata?.title as string | undefined) ?? series.name;
   const linked = (metadata?.externalIds ?? []).filter((row) => row.source.startsWith("plugin:"));
+  // Chips name the provider as the user knows it; the plugin name when providers can't be listed.
+  const providers = useQuery(providersQuery("series:detail", series.libraryId)).data?.actions;
   return (
     <Stack gap={4}>
       <Group gap="xs">
@@ -27,7 +31,7 @@ function SeriesHeader({ series, metadata }: { series: SeriesRow; metadata: Entit
         {series.deleted ? <Badge color="red">Deleted</Badge> : null}
       </Group>
       <Text size="sm" c="dimmed">{[metadata?.year, metadata?.publisher].filter(Boolean).join(" · ")}</Text>
-      <Group gap={4}>{linked.map((row) => <Badge key={row.source} variant="outline" tt="none">Linked to {row.source.slice("plugin:".length)}</Badge>)}</Group>
+      <Group gap={4}>{linked.map((row) => <Badge key={row.source} variant="outline" tt="none">Linked to {providerDisplayName(row.source, providers)}</Badge>)}</Group>
     </Stack>
   );
 }
