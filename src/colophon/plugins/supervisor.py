@@ -43,6 +43,7 @@ log = structlog.get_logger(__name__)
 
 ROW_MAX_AGE_S = 5.0  # §4.2: a call re-reads a cached row older than this
 CLEANUP_INTERVAL_S = 24 * 3600.0
+SUCCESS_WRITE_INTERVAL_S = health_rows.SUCCESS_WRITE_INTERVAL.total_seconds()
 Write = Callable[[], Awaitable[None]]
 
 
@@ -67,25 +68,36 @@ class _DatabaseObserver(HostObserver):
 
     def __init__(self, supervisor: PluginSupervisor) -> None:
         self._supervisor = supervisor
+        # When each plugin's success was last written with nothing else reported since:
+        # further successes within the interval need no write transaction at all.
+        self._success_written_at: dict[str, float] = {}
 
     def on_started(self, plugin: str, manifest: PluginManifest, pid: int) -> None:
+        self._success_written_at.pop(plugin, None)
         self._supervisor.persist(
             plugin,
             lambda pid_: health_rows.record_started(self._supervisor.runtime, pid_, manifest.raw),
         )
 
     def on_success(self, plugin: str) -> None:
+        now = time.monotonic()
+        written_at = self._success_written_at.get(plugin)
+        if written_at is not None and now - written_at < SUCCESS_WRITE_INTERVAL_S:
+            return
+        self._success_written_at[plugin] = now
         self._supervisor.persist(
             plugin, lambda pid_: health_rows.record_success(self._supervisor.runtime, pid_)
         )
 
     def on_failure(self, failure: PluginFailure) -> None:
+        self._success_written_at.pop(failure.plugin, None)
         self._supervisor.persist(
             failure.plugin,
             lambda pid_: health_rows.record_failure(self._supervisor.runtime, pid_, failure),
         )
 
     def on_start_failure(self, start_failure: StartFailure) -> None:
+        self._success_written_at.pop(start_failure.failure.plugin, None)
         self._supervisor.persist_start_failure(start_failure.failure)
 
 
