@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 UI_BUILD = ROOT / "src" / "colophon" / "static" / "index.html"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
-FAILURES = ROOT / "test-results"
+FAILURES = ROOT / "test-artifacts" / "test-results"
 ADMIN_PASSWORD = "correct horse battery staple"
 READER = ("rita", "reader password 12")
 CHROMIUM_ARGS = [
@@ -196,7 +196,7 @@ _FAILED = pytest.StashKey[bool]()
 
 @pytest.fixture
 def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
-    """A fresh 1280×800 context; on failure a screenshot and a trace go to test-results/."""
+    """A fresh 1280×800 context; on failure a screenshot and a trace go to test-artifacts/test-results/."""
     context = browser.new_context(viewport=VIEWPORT)
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     context.tracing.start(screenshots=True, snapshots=True)

@@ -1,6 +1,7 @@
-import { Button, Group, Progress, Stack, Text } from "@mantine/core";
+import { Button, Group, Stack, Text } from "@mantine/core";
 import { useState } from "react";
 import { useCan } from "../../app/permissions";
+import { CountProgress } from "../../components/CountProgress";
 import { toast } from "../../app/toasts";
 import { formatDuration, secondsBetween } from "../../components/timeFormat";
 import { useNow } from "../../components/useNow";
@@ -20,8 +21,6 @@ export function JobRowProgress({ jobName, taskId, task }: JobRowProgressProps) {
   const cancel = useCancelTask();
   const [cancelClicked, setCancelClicked] = useState(false);
   const now = useNow();
-  const known = task && task.total !== null && task.current !== null && task.total > 0;
-  const percent = known ? (100 * (task.current ?? 0)) / (task.total ?? 1) : 100;
   const cancelling = cancelClicked || task?.cancelRequested === true;
 
   const requestCancel = () => {
@@ -37,16 +36,7 @@ export function JobRowProgress({ jobName, taskId, task }: JobRowProgressProps) {
 
   return (
     <Stack gap={4} data-testid="job-row-progress">
-      <Progress.Root size="sm">
-        <Progress.Section
-          value={percent}
-          animated={!known}
-          striped={!known}
-          role="progressbar"
-          aria-label={`Run progress for ${jobName}`}
-          {...(known ? { "aria-valuenow": task.current ?? 0, "aria-valuemax": task.total ?? 0, "aria-valuemin": 0 } : { "aria-valuenow": undefined })}
-        />
-      </Progress.Root>
+      <CountProgress current={task?.current ?? null} total={task?.total ?? null} label={`Run progress for ${jobName}`} />
       <Group justify="space-between" wrap="nowrap">
         <Stack gap={0} miw={0}>
           <Text size="sm">{task ? progressText(task) : "Waiting to start…"}</Text>

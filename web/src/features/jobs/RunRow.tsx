@@ -1,4 +1,5 @@
-import { Badge, Button, Card, Collapse, Group, Progress, Stack, Text, Tooltip, UnstyledButton } from "@mantine/core";
+import { Badge, Button, Card, Collapse, Group, Stack, Text, Tooltip, UnstyledButton } from "@mantine/core";
+import { CountProgress } from "../../components/CountProgress";
 import { modals } from "@mantine/modals";
 import { IconChevronDown, IconChevronRight } from "@tabler/icons-react";
 import { useState } from "react";
@@ -80,7 +81,7 @@ export function RunRow({ run, job }: RunRowProps) {
         ) : null}
       </Group>
       {reverting && revertTask?.total ? (
-        <Progress mt="xs" size="sm" value={(100 * (revertTask.current ?? 0)) / revertTask.total} aria-label={`Revert progress for ${job.name}`} />
+        <CountProgress current={revertTask.current} total={revertTask.total} label={`Revert progress for ${job.name}`} />
       ) : null}
       <Collapse expanded={opened}>
         <Stack mt="sm">{opened ? <RunDetails libraryId={job.libraryId} jobId={job.id} runId={run.id} /> : null}</Stack>

@@ -1,4 +1,5 @@
-import { ActionIcon, Anchor, Badge, Button, Group, Menu, Progress, Stack, Table, Text, Tooltip } from "@mantine/core";
+import { ActionIcon, Anchor, Badge, Button, Group, Menu, Stack, Table, Text, Tooltip } from "@mantine/core";
+import { CountProgress } from "../../components/CountProgress";
 import { IconDots } from "@tabler/icons-react";
 import { Link } from "react-router";
 import type { Library } from "../../api/types";
@@ -16,7 +17,7 @@ function LastScanCell({ library }: { library: Library }) {
     return (
       <Stack gap={2}>
         <Text size="sm">{percent === null ? "Scanning" : `Scanning ${percent}%`}</Text>
-        <Progress size="xs" value={percent ?? 100} animated={percent === null} aria-label={`Scan progress for ${library.name}`} />
+        <CountProgress size="xs" current={scan.current} total={scan.total} label={`Scan progress for ${library.name}`} />
       </Stack>
     );
   }

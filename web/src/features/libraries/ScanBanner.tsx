@@ -1,4 +1,5 @@
-import { Alert, Button, Group, Progress, Stack, Text } from "@mantine/core";
+import { Alert, Button, Group, Stack, Text } from "@mantine/core";
+import { CountProgress } from "../../components/CountProgress";
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
 import type { Library } from "../../api/types";
@@ -7,7 +8,7 @@ import { toast } from "../../app/toasts";
 import { useLiveTasks } from "../../live/liveStore";
 import { selectLibraryScan } from "../../live/taskStore";
 import { useCancelTask } from "../tasks/queries";
-import { activeScanOf, scanBannerText, scanPercent } from "./scanProgress";
+import { activeScanOf, scanBannerText } from "./scanProgress";
 
 function useScanFinishedToast(libraryId: string) {
   const task = selectLibraryScan(useLiveTasks(), libraryId);
@@ -32,7 +33,6 @@ export function ScanBanner({ library }: { library: Library }) {
   const scan = activeScanOf(library, selectLibraryScan(useLiveTasks(), library.id));
   useScanFinishedToast(library.id);
   if (!scan) return null;
-  const percent = scanPercent(scan);
   return (
     <Alert color="blue" variant="light">
       <Stack gap="xs">
@@ -44,7 +44,7 @@ export function ScanBanner({ library }: { library: Library }) {
             </Button>
           ) : null}
         </Group>
-        <Progress size="sm" value={percent ?? 100} animated={percent === null} aria-label={`Scan progress for ${library.name}`} />
+        <CountProgress current={scan.current} total={scan.total} label={`Scan progress for ${library.name}`} />
       </Stack>
     </Alert>
   );

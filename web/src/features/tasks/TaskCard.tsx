@@ -1,4 +1,5 @@
-import { Badge, Button, Card, Group, Progress, Stack, Text } from "@mantine/core";
+import { Badge, Button, Card, Group, Stack, Text } from "@mantine/core";
+import { CountProgress } from "../../components/CountProgress";
 import type { Task } from "../../api/types";
 import { useCan } from "../../app/permissions";
 import { toast } from "../../app/toasts";
@@ -32,7 +33,7 @@ export function TaskCard({ task, live }: { task: Task; live: LiveTask | undefine
         </Group>
         {total ? (
           <>
-            <Progress size="sm" value={(100 * (current ?? 0)) / total} aria-label={`Progress of ${task.title}`} />
+            <CountProgress current={current ?? 0} total={total} label={`Progress of ${task.title}`} />
             <Text size="sm">{current ?? 0} / {total}</Text>
           </>
         ) : null}
