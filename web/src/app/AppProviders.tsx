@@ -1,10 +1,10 @@
-import { MantineProvider, createTheme } from "@mantine/core";
+import { MantineProvider } from "@mantine/core";
 import { ModalsProvider } from "@mantine/modals";
 import { Notifications } from "@mantine/notifications";
 import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
 import type { ReactNode } from "react";
+import { theme } from "./theme";
 
-const theme = createTheme({ primaryColor: "indigo", defaultRadius: "sm" });
 
 const MAX_VISIBLE_TOASTS = 3;
 

@@ -7,6 +7,7 @@ import type { ReactElement } from "react";
 import { MemoryRouter, Route, Routes } from "react-router";
 import type { Me } from "../api/types";
 import { meQuery } from "../app/session";
+import { theme } from "../app/theme";
 
 interface RenderOptions {
   me?: Me;
@@ -20,7 +21,7 @@ export function renderWithProviders(ui: ReactElement, { me, route = "/", path = 
   if (me) queryClient.setQueryData(meQuery.queryKey, me);
   const result = render(
     <QueryClientProvider client={queryClient}>
-      <MantineProvider env="test">
+      <MantineProvider env="test" theme={theme}>
         <ModalsProvider>
           <Notifications />
           <MemoryRouter initialEntries={[route]}>
