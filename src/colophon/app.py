@@ -17,7 +17,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 
 from colophon.api.authentication import AuthenticationMiddleware
-from colophon.api.errors import error_response, install_error_handlers
+from colophon.api.errors import ERROR_RESPONSES, error_response, install_error_handlers
 from colophon.api.request_context import RequestContextMiddleware
 from colophon.api.sse import router as sse_router
 from colophon.auth import routes as auth_routes
@@ -177,7 +177,7 @@ class ColophonServer(uvicorn.Server):
 
 
 def _api_router() -> APIRouter:
-    router = APIRouter(prefix=API_PREFIX)
+    router = APIRouter(prefix=API_PREFIX, responses=ERROR_RESPONSES)
     router.include_router(health.router)
     router.include_router(auth_routes.router)
     router.include_router(library_routes.router)

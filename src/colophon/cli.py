@@ -23,6 +23,7 @@ from colophon.app import (
     ColophonServer,
     create_app,
     prepare_database,
+    prepare_secrets,
     run_headless,
     task_abandoned_hooks,
     task_handlers,
@@ -51,9 +52,7 @@ from colophon.seed import SeedFailed, load_seed_file, run_seed
 from colophon.system import instances
 from colophon.system.encryption import (
     EncryptionKeyError,
-    check_canary,
     check_environment_key,
-    holds_secrets,
     load_secret_box,
 )
 from colophon.system.process_lock import DataDirLock, DataDirLocked
@@ -610,14 +609,11 @@ async def _wait_for_task_of_run(
 
 
 async def _load_secrets(runtime: Runtime) -> None:
-    """The credentials key of this data dir (platform §6.4), for commands that store or use
-    plugin credentials."""
-    may_create = not await holds_secrets(runtime.db)
+    """The credentials key (platform §6.4), for commands that store or use plugin credentials."""
     try:
-        runtime.secret_box = load_secret_box(runtime.settings.data_path, may_create=may_create)
+        await prepare_secrets(runtime)
     except EncryptionKeyError as exc:
         fail(str(exc), 2)
-    await check_canary(runtime.db, runtime.secret_box)
 
 
 @app.command()

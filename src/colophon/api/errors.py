@@ -8,6 +8,7 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -24,6 +25,35 @@ from colophon.plugins.error_mapping import describe_plugin_error
 from colophon.plugins.errors import PluginError
 
 log = structlog.get_logger("colophon.api")
+
+
+class FieldErrorBody(BaseModel):
+    field: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """The error contract's body (platform §0); some errors add keys such as ``taskId``."""
+
+    model_config = ConfigDict(extra="allow")
+
+    error: str
+    message: str
+    errors: list[FieldErrorBody] | None = None
+
+
+_ERROR_DESCRIPTIONS = {
+    400: "Validation rule failed, or the body is not valid JSON",
+    401: "Authentication required",
+    403: "Missing permission, or missing CSRF header",
+    404: "Not found",
+    409: "Conflicts with the current state",
+    422: "Request does not match the schema",
+}
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": text}
+    for status, text in _ERROR_DESCRIPTIONS.items()
+}
 
 _STATUS_CODES = {
     400: "validation_error",
