@@ -40,7 +40,7 @@ async def test_four_workers_run_a_thousand_tasks_each_exactly_once(
     for _ in range(WORKERS):
         cluster.worker(concurrency=2)
     await wait_for(
-        lambda: _at_least(count_workers(control), WORKERS), timeout_s=30, what="4 workers"
+        lambda: _at_least(count_workers(control), WORKERS), timeout_s=90, what="4 workers"
     )
     run_log = tmp_path / "runs.log"
     async with control.db.write() as session:
@@ -82,7 +82,7 @@ async def test_a_killed_workers_task_is_reclaimed_and_completes(
     task_id = enqueued.task.id
 
     owner = await wait_for(
-        lambda: _locked_by(control, task_id), timeout_s=30, what="the first claim"
+        lambda: _locked_by(control, task_id), timeout_s=90, what="the first claim"
     )
     assert f":{first.pid}:" in owner
     cluster.worker(concurrency=1)
@@ -90,7 +90,7 @@ async def test_a_killed_workers_task_is_reclaimed_and_completes(
     first.wait()
 
     task = await wait_for(
-        lambda: _finished(control, task_id), timeout_s=30, what="the task to be re-run"
+        lambda: _finished(control, task_id), timeout_s=90, what="the task to be re-run"
     )
     assert task.status == "completed"
     assert task.attempts == 2  # the dead claim's attempt stays used (§3.7)

@@ -122,9 +122,9 @@ async def test_a_cancel_sent_to_the_api_stops_a_task_in_a_worker_process(
         task = await task_status(control, task_id)
         return task is not None and task.status == "processing"
 
-    await wait_for(running, timeout_s=30, what="the worker to start the task")
+    await wait_for(running, timeout_s=90, what="the worker to start the task")
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
-        await wait_for(lambda: api_ready(client), timeout_s=30, what="the api process")
+        await wait_for(lambda: api_ready(client), timeout_s=90, what="the api process")
         await login(client)
         response = await client.post(f"/api/v1/tasks/{task_id}/cancel")
     assert response.json()["message"] == "Cancellation requested"
@@ -133,7 +133,7 @@ async def test_a_cancel_sent_to_the_api_stops_a_task_in_a_worker_process(
         task = await task_status(control, task_id)
         return task if task and task.status == "cancelled" else None
 
-    task = await wait_for(cancelled, timeout_s=8, what="the task to end cancelled")
+    task = await wait_for(cancelled, timeout_s=15, what="the task to end cancelled")
     assert task.result is not None and task.result["done"] < 600  # stopped early, result kept
 
 
@@ -145,16 +145,16 @@ async def test_an_sse_client_of_one_process_sees_a_task_run_by_another(
     cluster.api(port)
     cluster.worker(concurrency=1)
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
-        await wait_for(lambda: api_ready(client), timeout_s=30, what="the api process")
+        await wait_for(lambda: api_ready(client), timeout_s=90, what="the api process")
         await login(client)
         async with sse_stream(client, "/api/v1/events/tasks") as stream:
-            await wait_for(lambda: _true(bool(stream.named("ready"))), timeout_s=10, what="ready")
+            await wait_for(lambda: _true(bool(stream.named("ready"))), timeout_s=30, what="ready")
             task_id = str(await start_sleep_task(control, steps=5, step_s=0.2))
 
             async def completed() -> bool:
                 return "task.completed" in stream.of_task(task_id)
 
-            await wait_for(completed, timeout_s=30, what="task.completed over SSE")
+            await wait_for(completed, timeout_s=90, what="task.completed over SSE")
 
     names = stream.of_task(task_id)
     assert names[0] == "task.queued"  # from the test process, through NOTIFY
@@ -178,7 +178,7 @@ async def test_worker_json_logs_carry_the_task_id(cluster: Cluster, control: Run
         task = await task_status(control, task_id)
         return task is not None and task.status == "completed"
 
-    await wait_for(done, timeout_s=30, what="the task")
+    await wait_for(done, timeout_s=90, what="the task")
     cluster.stop_all()
     log_path: Path = worker.log_path  # type: ignore[attr-defined]
     text = await asyncio.to_thread(log_path.read_text)
@@ -201,7 +201,7 @@ async def test_sigterm_releases_a_running_task_without_using_an_attempt(
         task = await task_status(control, task_id)
         return task is not None and task.status == "processing"
 
-    await wait_for(running, timeout_s=30, what="the worker to start the task")
+    await wait_for(running, timeout_s=90, what="the worker to start the task")
     worker.terminate()
     assert await asyncio.to_thread(worker.wait, 30) == 0
 
