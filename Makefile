@@ -60,7 +60,7 @@ run: $(STAMP) $(WEB_BUILD)
 test: $(STAMP) $(WEB_BUILD) system-deps test-web test-python
 
 test-python: $(STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2 --dist loadfile
 
 test-web: $(WEB_STAMP)
 	cd web && npm test --silent
