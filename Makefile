@@ -60,7 +60,7 @@ run: $(STAMP) $(WEB_BUILD)
 test: $(STAMP) $(WEB_BUILD) system-deps test-web test-python
 
 test-python: $(STAMP)
-	$(BIN)/pytest -q -n 2 --dist loadfile
+	$(BIN)/pytest -q -n 2
 
 test-web: $(WEB_STAMP)
 	cd web && npm test --silent
