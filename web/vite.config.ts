@@ -11,7 +11,7 @@ export default defineConfig({
   build: {
     outDir: serverStaticDir,
     emptyOutDir: true,
-    chunkSizeWarningLimit: 1500,
+    chunkSizeWarningLimit: 600,
   },
   server: {
     proxy: {

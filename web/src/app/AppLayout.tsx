@@ -1,6 +1,8 @@
 import { Anchor, AppShell, Burger, Group } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
+import { Suspense } from "react";
 import { Link, Outlet } from "react-router";
+import { ListSkeleton } from "../components/ListSkeleton";
 import { LiveUpdatesProvider } from "../live/LiveUpdatesProvider";
 import { LiveIndicator } from "./LiveIndicator";
 import { Navigation } from "./Navigation";
@@ -38,7 +40,10 @@ export function AppLayout() {
             <Navigation onNavigate={close} />
           </AppShell.Navbar>
           <AppShell.Main>
-            <Outlet />
+            {/* Screens are lazy chunks; the shell stays while one loads. */}
+            <Suspense fallback={<ListSkeleton rows={6} />}>
+              <Outlet />
+            </Suspense>
           </AppShell.Main>
         </AppShell>
       </LiveUpdatesProvider>
