@@ -20,15 +20,16 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-// ── errors (platform §0): the error body is not part of the OpenAPI document ────────────
-export interface FieldErrorBody {
-  field: string;
-  message: string;
-}
+// ── errors (platform §0) ───────────────────────────────────────────────────────────────
+export type FieldErrorBody = Schemas["FieldErrorBody"];
+/**
+ * The error body (`ErrorBody`, published with an open set of extra keys) with the extras the
+ * specs name: 409 `taskId` / `runId`, 403 `requiredPermission`.
+ */
 export interface ErrorBody {
-  error: string;
-  message: string;
-  errors?: FieldErrorBody[];
+  error: Schemas["ErrorBody"]["error"];
+  message: Schemas["ErrorBody"]["message"];
+  errors?: FieldErrorBody[] | null;
   taskId?: Uuid;
   runId?: Uuid;
   requiredPermission?: string;

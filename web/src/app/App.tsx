@@ -1,20 +1,21 @@
 import { lazy } from "react";
 import { Navigate, Route, Routes } from "react-router";
 import { LoginPage } from "../features/auth/LoginPage";
+import { screens } from "./screens";
 import { AppLayout } from "./AppLayout";
 import { NotFoundPage } from "./NotFoundPage";
 import { RequirePermission } from "./RequirePermission";
 import { SessionExpiryHandler } from "./SessionExpiryHandler";
 
 // Route-level code splitting: each screen is its own chunk, loaded when first opened.
-const AccountPage = lazy(() => import("../features/account/AccountPage").then((module) => ({ default: module.AccountPage })));
-const BookPage = lazy(() => import("../features/books/BookPage").then((module) => ({ default: module.BookPage })));
-const JobsPage = lazy(() => import("../features/jobs/JobsPage").then((module) => ({ default: module.JobsPage })));
-const LibrariesPage = lazy(() => import("../features/libraries/LibrariesPage").then((module) => ({ default: module.LibrariesPage })));
-const LibraryPage = lazy(() => import("../features/libraries/LibraryPage").then((module) => ({ default: module.LibraryPage })));
-const PluginsPage = lazy(() => import("../features/plugins/PluginsPage").then((module) => ({ default: module.PluginsPage })));
-const SeriesPage = lazy(() => import("../features/series/SeriesPage").then((module) => ({ default: module.SeriesPage })));
-const TasksPage = lazy(() => import("../features/tasks/TasksPage").then((module) => ({ default: module.TasksPage })));
+const AccountPage = lazy(() => screens.account().then((module) => ({ default: module.AccountPage })));
+const BookPage = lazy(() => screens.book().then((module) => ({ default: module.BookPage })));
+const JobsPage = lazy(() => screens.jobs().then((module) => ({ default: module.JobsPage })));
+const LibrariesPage = lazy(() => screens.libraries().then((module) => ({ default: module.LibrariesPage })));
+const LibraryPage = lazy(() => screens.library().then((module) => ({ default: module.LibraryPage })));
+const PluginsPage = lazy(() => screens.plugins().then((module) => ({ default: module.PluginsPage })));
+const SeriesPage = lazy(() => screens.series().then((module) => ({ default: module.SeriesPage })));
+const TasksPage = lazy(() => screens.tasks().then((module) => ({ default: module.TasksPage })));
 
 /** The routes of web-ui §2, each behind its permission. */
 export function App() {

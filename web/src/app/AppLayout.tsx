@@ -1,12 +1,14 @@
 import { Anchor, AppShell, Burger, Group } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
-import { Suspense } from "react";
-import { Link, Outlet } from "react-router";
+import { Suspense, useEffect } from "react";
+import { Link, Outlet, useLocation } from "react-router";
 import { ListSkeleton } from "../components/ListSkeleton";
 import { LiveUpdatesProvider } from "../live/LiveUpdatesProvider";
 import { LiveIndicator } from "./LiveIndicator";
 import { Navigation } from "./Navigation";
 import { RequireSession } from "./RequireSession";
+import { ScreenErrorBoundary } from "./ScreenErrorBoundary";
+import { preloadScreensWhenIdle } from "./screens";
 import { UserMenu } from "./UserMenu";
 
 const NAVBAR_WIDTH_PX = 240;
@@ -14,6 +16,8 @@ const NAVBAR_WIDTH_PX = 240;
 /** Header, navbar and the current screen; the navbar hides behind a burger below 1200 px (web-ui §6.6). */
 export function AppLayout() {
   const [opened, { toggle, close }] = useDisclosure();
+  const location = useLocation();
+  useEffect(preloadScreensWhenIdle, []);
   return (
     <RequireSession>
       <LiveUpdatesProvider>
@@ -41,9 +45,11 @@ export function AppLayout() {
           </AppShell.Navbar>
           <AppShell.Main>
             {/* Screens are lazy chunks; the shell stays while one loads. */}
-            <Suspense fallback={<ListSkeleton rows={6} />}>
-              <Outlet />
-            </Suspense>
+            <ScreenErrorBoundary key={location.pathname}>
+              <Suspense fallback={<ListSkeleton rows={6} />}>
+                <Outlet />
+              </Suspense>
+            </ScreenErrorBoundary>
           </AppShell.Main>
         </AppShell>
       </LiveUpdatesProvider>
