@@ -1,15 +1,25 @@
-import { Button, Group, Menu, Popover, Stack, Text, UnstyledButton } from "@mantine/core";
+import { Button, FileButton, Group, Menu, Popover, Stack, Text, UnstyledButton } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { IconChevronDown } from "@tabler/icons-react";
 import type { EntityType } from "../../api/types";
 import { toast } from "../../app/toasts";
 import { providersQuery } from "../jobs/queries";
 import { toastAutoMatch } from "./autoMatchToast";
-import { coversQuery, useAutoMatch, useSelectCover } from "./queries";
+import { coversQuery, useAutoMatch, useSelectCover, useUploadCover } from "./queries";
+
+const COVER_TYPES = "image/jpeg,image/png,image/webp,image/gif";
 
 function ChangeCover({ entity, entityId }: { entity: EntityType; entityId: string }) {
   const covers = useQuery({ ...coversQuery(entity, entityId), enabled: true });
   const select = useSelectCover(entity, entityId);
+  const upload = useUploadCover(entity, entityId);
+  const uploadFile = (file: File | null) => {
+    if (!file) return;
+    upload.mutate(file, {
+      onSuccess: () => toast.success("Cover uploaded", file.name),
+      onError: (error) => toast.error("Couldn't save", error.message),
+    });
+  };
   const rows = covers.data ?? [];
   return (
     <Popover position="bottom-end" withArrow>
@@ -21,6 +31,9 @@ function ChangeCover({ entity, entityId }: { entity: EntityType; entityId: strin
               <Text size="sm" fw={cover.isSelected ? 700 : 400}>{cover.source} · {cover.width}×{cover.height}{cover.isSelected ? " (selected)" : ""}</Text>
             </UnstyledButton>
           ))}
+          <FileButton accept={COVER_TYPES} onChange={uploadFile}>
+            {(props) => <Button {...props} size="xs" variant="light" loading={upload.isPending}>Upload…</Button>}
+          </FileButton>
         </Stack>
       </Popover.Dropdown>
     </Popover>

@@ -1,7 +1,7 @@
 import { Alert, Button, Card, Drawer, Group, SegmentedControl, SimpleGrid, Stack, Text, Textarea, TextInput } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import type { CreatePlugin, PluginPreset, PluginTestResult } from "../../api/types";
+import type { CreatePlugin, CredentialDelivery, PluginPreset, PluginTestResult } from "../../api/types";
 import { toast } from "../../app/toasts";
 import { PluginEditSections, settingsBody, settingsFromPlugin } from "./PluginEditSections";
 import { pluginFieldErrors } from "./pluginFormErrors";
@@ -28,7 +28,11 @@ export function InstallPluginDrawer({ onClose }: { onClose: () => void }) {
     setName(preset.name);
     setCommand(preset.command);
     setArgs(preset.args.join("\n"));
-    setSettings({ ...settings, displayName: preset.displayName, rateLimitPerMinute: preset.rateLimitPerMinute ?? 60, adminConfig: JSON.stringify(preset.adminConfig ?? {}, null, 2) });
+    setSettings({
+      ...settings, displayName: preset.displayName, rateLimitPerMinute: preset.rateLimitPerMinute ?? 60,
+      adminConfig: JSON.stringify(preset.adminConfig ?? {}, null, 2), scopes: preset.scopes, permissions: preset.permissions,
+      credentialDelivery: preset.credentialDelivery as CredentialDelivery,
+    });
   };
 
   const install = () => {

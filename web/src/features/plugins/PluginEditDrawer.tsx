@@ -40,7 +40,7 @@ export function PluginEditDrawer({ plugin, onClose }: { plugin: Plugin; onClose:
     <Drawer opened onClose={onClose} position="right" size="lg" title={`Edit ${plugin.displayName}`}>
       <Stack>
         {errors.form ? <Alert color="red">{errors.form}</Alert> : null}
-        <PluginEditSections settings={settings} errors={errors} sides={sides} onChange={setSettings} />
+        <PluginEditSections settings={settings} errors={errors} sides={sides} configFields={plugin.manifest?.configSchema?.fields} onChange={setSettings} />
         <Group justify="flex-end"><Button variant="default" onClick={onClose}>Cancel</Button><Button loading={update.isPending} onClick={save}>Save</Button></Group>
         <Divider />
         <PluginCredentials plugin={plugin} />

@@ -1,7 +1,9 @@
-import { Checkbox, JsonInput, MultiSelect, NumberInput, Stack, Switch, TextInput, Title } from "@mantine/core";
+import { Checkbox, JsonInput, MultiSelect, NumberInput, Select, Stack, Switch, TextInput, Title } from "@mantine/core";
+import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
-import type { Plugin } from "../../api/types";
+import type { ConfigSchemaField, CredentialDelivery, Plugin } from "../../api/types";
 import { librariesQuery } from "../libraries/queries";
+import { ConfigSchemaForm } from "./ConfigSchemaForm";
 import { BOOK_WRITE_PERMISSIONS, COMMON_WRITE_PERMISSIONS, permissionLabel, PLUGIN_SCOPES, WILDCARD_PERMISSION } from "./pluginCatalog";
 
 export interface PluginSettings {
@@ -13,6 +15,7 @@ export interface PluginSettings {
   scopes: string[];
   permissions: string[];
   adminConfig: string;
+  credentialDelivery: CredentialDelivery;
 }
 
 export function settingsFromPlugin(plugin: Plugin | null): PluginSettings {
@@ -25,6 +28,7 @@ export function settingsFromPlugin(plugin: Plugin | null): PluginSettings {
     scopes: plugin?.scopes ?? PLUGIN_SCOPES.map((scope) => scope.value),
     permissions: plugin?.permissions ?? ["metadata:read", WILDCARD_PERMISSION],
     adminConfig: JSON.stringify(plugin?.adminConfig ?? {}, null, 2),
+    credentialDelivery: plugin?.credentialDelivery ?? "init_message",
   };
 }
 
@@ -39,6 +43,7 @@ export function settingsBody(settings: PluginSettings): Record<string, unknown> 
     scopes: settings.scopes,
     permissions: settings.permissions,
     adminConfig: JSON.parse(settings.adminConfig || "{}") as unknown,
+    credentialDelivery: settings.credentialDelivery,
   };
 }
 
@@ -46,7 +51,36 @@ interface SectionsProps {
   settings: PluginSettings;
   errors: Record<string, string>;
   sides: string[];
+  /** The manifest's configuration fields; without them the configuration is edited as JSON. */
+  configFields?: ConfigSchemaField[] | undefined;
   onChange: (settings: PluginSettings) => void;
+}
+
+const CREDENTIAL_DELIVERIES: { value: CredentialDelivery; label: string }[] = [
+  { value: "init_message", label: "Initialize message" },
+  { value: "env", label: "Environment variables" },
+  { value: "both", label: "Both" },
+];
+
+function ConfigurationSection({ settings, errors, configFields, onChange }: Omit<SectionsProps, "sides">) {
+  const [asJson, setAsJson] = useState(false);
+  const setText = (adminConfig: string) => onChange({ ...settings, adminConfig });
+  const hasSchema = Boolean(configFields?.length);
+  return (
+    <Stack gap="xs">
+      <Title order={5}>Configuration</Title>
+      {hasSchema ? <Switch label="Edit as JSON" checked={asJson} onChange={(event) => setAsJson(event.currentTarget.checked)} /> : null}
+      {hasSchema && !asJson ? (
+        <ConfigSchemaForm fields={configFields ?? []} text={settings.adminConfig} onChange={setText} />
+      ) : (
+        <JsonInput label="Admin configuration (JSON object)" autosize minRows={3} validationError="Must be a JSON object" formatOnBlur
+          value={settings.adminConfig} error={errors.adminConfig} onChange={setText} />
+      )}
+      <Select label="Credential delivery" data={CREDENTIAL_DELIVERIES} value={settings.credentialDelivery} allowDeselect={false}
+        error={errors.credentialDelivery}
+        onChange={(value) => onChange({ ...settings, credentialDelivery: (value ?? "init_message") as CredentialDelivery })} />
+    </Stack>
+  );
 }
 
 function PermissionsChecklist({ settings, onChange }: Pick<SectionsProps, "settings" | "onChange">) {
@@ -68,7 +102,7 @@ function PermissionsChecklist({ settings, onChange }: Pick<SectionsProps, "setti
 }
 
 /** General, Scopes, Permissions and Configuration sections of the plugin drawers (web-ui §3.10.4). */
-export function PluginEditSections({ settings, errors, sides, onChange }: SectionsProps) {
+export function PluginEditSections({ settings, errors, sides, configFields, onChange }: SectionsProps) {
   const libraries = useQuery(librariesQuery).data?.items ?? [];
   return (
     <Stack>
@@ -89,9 +123,7 @@ export function PluginEditSections({ settings, errors, sides, onChange }: Sectio
       ))}
       <Title order={5}>Permissions</Title>
       <PermissionsChecklist settings={settings} onChange={onChange} />
-      <Title order={5}>Configuration</Title>
-      <JsonInput label="Admin configuration (JSON object)" autosize minRows={3} validationError="Must be a JSON object" formatOnBlur
-        value={settings.adminConfig} error={errors.adminConfig} onChange={(adminConfig) => onChange({ ...settings, adminConfig })} />
+      <ConfigurationSection settings={settings} errors={errors} configFields={configFields} onChange={onChange} />
     </Stack>
   );
 }
