@@ -87,7 +87,9 @@ def _path(location: tuple[Any, ...]) -> str:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
-            name = to_camel(str(part))
+            # Body locations already carry the wire names (unknown keys exactly as sent);
+            # path and query parameters are named in Python, so they get the wire casing.
+            name = str(part) if head == "body" else to_camel(str(part))
             text = f"{text}.{name}" if text else name
     return text or "body"
 
