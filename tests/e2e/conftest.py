@@ -196,7 +196,7 @@ _FAILED = pytest.StashKey[bool]()
 
 @pytest.fixture
 def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
-    """A fresh 1280×800 context; on failure a screenshot and a trace go to test-artifacts/test-results/."""
+    """A fresh 1280×800 context; on failure a screenshot and a trace go to FAILURES."""
     context = browser.new_context(viewport=VIEWPORT)
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     context.tracing.start(screenshots=True, snapshots=True)
