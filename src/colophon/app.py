@@ -7,7 +7,7 @@ import contextlib
 import importlib
 import os
 import signal
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from types import FrameType
 
@@ -165,6 +165,13 @@ class ColophonServer(uvicorn.Server):
     def hurried(self) -> bool:
         roles: RoleSet | None = getattr(self.app.state, "roles", None)
         return roles is not None and roles.hurried
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        with super().capture_signals():
+            yield
+            # uvicorn re-raises the signal after a graceful stop; §1.3 wants exit code 0.
+            self._captured_signals.clear()
 
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
         roles: RoleSet | None = getattr(self.app.state, "roles", None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sqlite3
 from pathlib import Path
 
@@ -119,3 +120,10 @@ def test_openapi_is_printed(tmp_path: Path) -> None:
     result = run_cli("openapi", "--output", str(output), env=colophon_env(tmp_path / "data"))
     assert result.returncode == 0
     assert '"/api/v1/libraries"' in output.read_text()
+
+
+def test_sigterm_stops_the_server_with_exit_code_0(tmp_path: Path) -> None:
+    env = colophon_env(tmp_path / "data")
+    with running_server(env) as (_, process):
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) == 0
