@@ -54,9 +54,7 @@ def test_lists_parse_as_json_too(tmp_path: Path) -> None:
 
 def test_bad_timezone_names_key_and_variable(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
-        load_settings(
-            _write(tmp_path, "{}"), environ={"COLOPHON_SCHEDULER__TIMEZONE": "Mars/Base"}
-        )
+        load_settings(_write(tmp_path, "{}"), environ={"COLOPHON_SCHEDULER__TIMEZONE": "Mars/Base"})
     assert caught.value.problems == [
         "scheduler.timezone: 'Mars/Base' is not a valid IANA timezone "
         "(from COLOPHON_SCHEDULER__TIMEZONE)"
