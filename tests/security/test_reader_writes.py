@@ -4,7 +4,6 @@ naming the missing permission — checked before the body, before existence (§5
 from __future__ import annotations
 
 import httpx
-import pytest
 
 from tests.conftest import ApiClient
 from tests.security.routes import WRITE_METHODS, Operation, served_operations
@@ -17,9 +16,6 @@ READER_OWN = {
     "POST /api/v1/api-keys",
     "DELETE /api/v1/api-keys/{key_id}",
 }
-# Known failures, each with its own strict-xfail test below, so the table keeps guarding the
-# other routes and the fix shows up as an XPASS.
-KNOWN_BUGS = {"POST /api/v1/plugins/{plugin_id}/execute"}
 
 
 def _failures(operation: Operation, response: httpx.Response) -> list[str]:
@@ -44,7 +40,7 @@ async def test_every_write_route_is_403_for_a_reader(admin: ApiClient, reader: A
     writes = [
         op
         for op in await served_operations(admin)
-        if op.method in WRITE_METHODS and str(op) not in READER_OWN | KNOWN_BUGS
+        if op.method in WRITE_METHODS and str(op) not in READER_OWN
     ]
 
     failures: list[str] = []
@@ -56,12 +52,6 @@ async def test_every_write_route_is_403_for_a_reader(admin: ApiClient, reader: A
     assert len(writes) >= 40  # the table is not vacuous
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="plugins/routes.py execute decodes the body before any permission check: a reader "
-    "gets 422 instead of 403 (platform §5.6 rule 5; plugins §7.4 needs series:write or "
-    "books:write)",
-)
 async def test_plugin_execute_is_403_for_a_reader_before_its_body_is_read(
     reader: ApiClient,
 ) -> None:

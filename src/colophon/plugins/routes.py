@@ -5,9 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, Response
+from fastapi import APIRouter, Body, Depends, Query, Response
 
 from colophon.auth.deps import CanManagePlugins, CanReadLibraries, PrincipalDep
+from colophon.auth.permissions import Permission
+from colophon.auth.service import Principal
+from colophon.errors import PermissionDenied
 from colophon.plugins import actions, service
 from colophon.plugins.presets import PRESETS
 from colophon.plugins.schemas import (
@@ -125,8 +128,18 @@ async def clear_credentials(
     return await service.clear_credentials(runtime, principal, plugin_id)
 
 
+def _can_write_metadata(principal: PrincipalDep) -> Principal:
+    """Execute needs series:write or books:write by scope; with neither, 403 before the body."""
+    if not (principal.has(Permission.SERIES_WRITE) or principal.has(Permission.BOOKS_WRITE)):
+        raise PermissionDenied(Permission.SERIES_WRITE.value)
+    return principal
+
+
 @router.post("/{plugin_id}/execute")
 async def execute(
-    plugin_id: uuid.UUID, body: ExecutePlugin, principal: PrincipalDep, runtime: RuntimeDep
+    plugin_id: uuid.UUID,
+    body: ExecutePlugin,
+    principal: Annotated[Principal, Depends(_can_write_metadata)],
+    runtime: RuntimeDep,
 ) -> ExecuteResult:
     return await actions.execute(runtime, principal, plugin_id, body)
