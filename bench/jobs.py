@@ -84,6 +84,12 @@ async def seed(runtime: Runtime, series: int, *, latency_ms: int) -> uuid.UUID:
                 admin_config={"latencyMs": latency_ms},
             )
         )
+    await insert_identified_series(runtime, library_id, series)
+    return library_id
+
+
+async def insert_identified_series(runtime: Runtime, library_id: uuid.UUID, series: int) -> None:
+    """``series`` series of the library, each already linked to the echo plugin, in bulk."""
     now = utcnow()
     for start in range(0, series, CHUNK):
         ids = [uuid.uuid4() for _ in range(min(CHUNK, series - start))]
@@ -106,7 +112,6 @@ async def seed(runtime: Runtime, series: int, *, latency_ms: int) -> uuid.UUID:
             await session.execute(insert(Series), rows)
             await session.execute(insert(SeriesMetadata), metadata)
             await session.execute(insert(SeriesExternalId), external)
-    return library_id
 
 
 def refresh_body(concurrency: int) -> CreateJob:

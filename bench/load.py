@@ -37,18 +37,15 @@ from typing import Any
 
 import httpx
 import psycopg
-from sqlalchemy import insert
+from bench.jobs import insert_identified_series, refresh_body
 from tests.pg_cluster import start_cluster
 
 from colophon.app import create_app, task_abandoned_hooks, task_handlers
 from colophon.config import load_settings
-from colophon.db.clock import utcnow
 from colophon.db.migrate import upgrade_to_head
 from colophon.jobs import service
 from colophon.jobs.models import LibraryJobRun
-from colophon.jobs.schemas import CreateJob
-from colophon.library.models import Library, Series
-from colophon.metadata.models import SeriesExternalId, SeriesMetadata
+from colophon.library.models import Library
 from colophon.plugins.models import Plugin
 from colophon.plugins.supervisor import stop_supervisor
 from colophon.runtime import Runtime
@@ -95,44 +92,8 @@ async def seed(
                 permissions=["metadata:read", "metadata:write:*"],
             )
         )  # fmt: skip
-    now = utcnow()
-    for start in range(0, series, CHUNK):
-        ids = [uuid.uuid4() for _ in range(min(CHUNK, series - start))]
-        rows = [
-            {"id": sid, "library_id": library_id, "path": f"s{start + i}", "name": f"S{start + i}",
-             "created_at": now, "updated_at": now}
-            for i, sid in enumerate(ids)
-        ]  # fmt: skip
-        metadata = [
-            {"series_id": sid, "title": f"Series {start + i:06}", "search_title": "",
-             "created_at": now, "updated_at": now}
-            for i, sid in enumerate(ids)
-        ]  # fmt: skip
-        external = [
-            {"id": uuid.uuid4(), "series_id": sid, "source": "plugin:echo",
-             "external_id": f"Series {start + i:06}", "created_at": now, "updated_at": now}
-            for i, sid in enumerate(ids)
-        ]  # fmt: skip
-        async with runtime.db.write() as session:
-            await session.execute(insert(Series), rows)
-            await session.execute(insert(SeriesMetadata), metadata)
-            await session.execute(insert(SeriesExternalId), external)
+    await insert_identified_series(runtime, library_id, series)
     return library_id
-
-
-def refresh_body(concurrency: int) -> CreateJob:
-    return CreateJob.model_validate(
-        {
-            "cronSchedule": "@daily",
-            "config": {
-                "type": "metadata_refresh",
-                "provider": "plugin:echo",
-                "fieldGroups": ["descriptive", "status", "counts", "ratings"],
-                "skipRecentlySyncedWithinS": 0,
-                "maxConcurrency": concurrency,
-            },
-        }
-    )
 
 
 async def run_row(runtime: Runtime, run_id: uuid.UUID) -> LibraryJobRun:
