@@ -23,6 +23,7 @@ from colophon.api.sse import router as sse_router
 from colophon.auth import routes as auth_routes
 from colophon.auth.service import bootstrap_admin, count_users
 from colophon.config import Settings
+from colophon.db.connect import wait_for_database
 from colophon.db.migrate import require_head, upgrade_to_head
 from colophon.jobs import routes as job_routes
 from colophon.jobs.revert_task import revert_job_run
@@ -90,9 +91,10 @@ def role_set(runtime: Runtime) -> RoleSet:
 
 
 async def prepare_database(settings: Settings) -> None:
-    """Startup steps 3–5: data dir, then migrations (or a check when autoMigrate is off)."""
+    """Startup steps 3–5: data dir, connect (with retries), then migrate or check the revision."""
     settings.data_path.mkdir(mode=0o700, parents=True, exist_ok=True)
     url = settings.database_url
+    await asyncio.to_thread(wait_for_database, url, timeout_s=settings.database.connect_timeout_s)
     if settings.database.auto_migrate:
         await asyncio.to_thread(upgrade_to_head, url, backups_dir=settings.data_path / "backups")
     else:

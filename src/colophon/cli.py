@@ -30,6 +30,7 @@ from colophon.app import (
 )
 from colophon.auth import service as auth_service
 from colophon.config import ConfigError, LoadedSettings, Settings, load_settings, redacted_yaml
+from colophon.db.connect import DatabaseUnreachable, wait_for_database
 from colophon.db.database import redact_url
 from colophon.db.migrate import (
     MigrationError,
@@ -136,6 +137,8 @@ def _run(coroutine: Awaitable[T]) -> T:
         fail(exc.message)
     except MigrationError as exc:
         fail(str(exc))
+    except DatabaseUnreachable as exc:
+        fail(f"database unreachable: {exc}")
     except OperationalError as exc:
         fail(f"database unreachable: {exc.orig}")
 
@@ -147,6 +150,8 @@ def _schema_errors() -> Iterator[None]:
         yield
     except MigrationError as exc:
         fail(str(exc))
+    except DatabaseUnreachable as exc:
+        fail(f"database unreachable: {exc}")
     except OperationalError as exc:
         fail(f"database unreachable: {exc.orig}")
 
@@ -285,6 +290,8 @@ def migrate(
         return
     url = settings.database_url
     settings.data_path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with _schema_errors():
+        wait_for_database(url, timeout_s=settings.database.connect_timeout_s)
     if check:
         with _schema_errors():
             current = require_head(url)

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from colophon.runtime import VERSION
-from tests.processes import colophon_env, run_cli, running_server
+from tests.processes import colophon_env, free_port, run_cli, running_server
 
 PASSWORD = "correct horse battery staple"
 SPLIT_MESSAGE = (
@@ -78,6 +78,20 @@ def test_migrate_check_and_upgrade(tmp_path: Path) -> None:
     assert run_cli("migrate", "--check", env=env).returncode == 0
     sql = run_cli("migrate", "--sql", env=env)
     assert "CREATE TABLE tasks" in sql.stdout
+
+
+def test_serve_gives_up_on_an_unreachable_database_after_the_timeout(tmp_path: Path) -> None:
+    env = colophon_env(
+        tmp_path / "data",
+        COLOPHON_DATABASE__URL="postgresql://colophon:s3cret-pass@127.0.0.1:1/colophon",
+        COLOPHON_DATABASE__CONNECT_TIMEOUT_S="1",
+    )
+    result = run_cli("serve", "--host", "127.0.0.1", "--port", str(free_port()), env=env)
+    assert result.returncode == 1
+    stderr = " ".join(result.stderr.split())
+    assert "error: database unreachable: connection failed: " in stderr
+    assert "Connection refused" in stderr
+    assert "s3cret-pass" not in result.stderr
 
 
 def test_admin_create_and_set_password(tmp_path: Path) -> None:

@@ -47,10 +47,12 @@ def test_auto_migrate_off_below_head_exits_naming_both_revisions(
 
 def test_unreachable_database_exits_1_without_the_password(tmp_path: Path) -> None:
     url = "postgresql://colophon:s3cret-pass@127.0.0.1:1/colophon"
-    env = colophon_env(tmp_path / "data", COLOPHON_DATABASE__URL=url)
+    env = colophon_env(
+        tmp_path / "data", COLOPHON_DATABASE__URL=url, COLOPHON_DATABASE__CONNECT_TIMEOUT_S="1"
+    )
     result = run_cli("migrate", env=env)
     assert result.returncode == 1
-    assert "database unreachable" in result.stderr
+    assert "error: database unreachable: connection failed" in result.stderr
     assert "s3cret-pass" not in result.stderr
 
 
