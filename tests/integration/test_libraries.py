@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from colophon.runtime import Runtime
 from tests.conftest import ApiClient
+from tests.metadata_api.factories import Catalogue
 
 
 @pytest.fixture
@@ -149,3 +151,35 @@ async def test_missing_series_and_book_are_named(admin: ApiClient) -> None:
     assert series.json() == {"error": "not_found", "message": "series not found"}
     book = await admin.get(f"/api/v1/books/{some_id}")
     assert book.json() == {"error": "not_found", "message": "book not found"}
+
+
+async def test_book_rows_carry_the_number_from_their_metadata(
+    admin: ApiClient, app_runtime: Runtime, tmp_path: Path
+) -> None:
+    """web-ui §3.3 Books tab: Number, Title, Format, Pages, Size, Deleted."""
+    catalogue = Catalogue(app_runtime.db, tmp_path / "shelf")
+    series_id = await catalogue.series("Saga")
+    first = await catalogue.book(series_id, path="Saga/Saga 01.cbz", title="One", number="1")
+    await catalogue.book(series_id, path="Saga/Saga 02.cbz", title="Two", number=None)
+
+    listed = (await admin.get(f"/api/v1/series/{series_id}/books")).json()
+    assert [(row["title"], row["number"]) for row in listed["items"]] == [
+        ("One", "1"),
+        ("Two", None),
+    ]
+    book = (await admin.get(f"/api/v1/books/{first}")).json()
+    assert book == {
+        "id": str(first),
+        "seriesId": str(series_id),
+        "seriesTitle": "Saga",
+        "libraryId": str(catalogue.library_id),
+        "title": "One",
+        "number": "1",
+        "path": "Saga/Saga 01.cbz",
+        "fileName": "Saga 01.cbz",
+        "format": "cbz",
+        "fileSize": 0,
+        "pageCount": None,
+        "analysisError": None,
+        "deleted": False,
+    }

@@ -102,6 +102,7 @@ class BookDto(WireModel):
     series_title: str
     library_id: uuid.UUID
     title: str | None
+    number: str | None  # the book's number from its metadata ("1", "2.5", "Annual 1")
     path: str
     file_name: str
     format: str

@@ -422,13 +422,14 @@ async def get_series(runtime: Runtime, series_id: uuid.UUID) -> SeriesDto:
     )
 
 
-def _book_dto(book: Book, title: str | None, series_title: str) -> BookDto:
+def _book_dto(book: Book, title: str | None, number: str | None, series_title: str) -> BookDto:
     return BookDto(
         id=book.id,
         series_id=book.series_id,
         series_title=series_title,
         library_id=book.library_id,
         title=title,
+        number=number,
         path=book.path,
         file_name=book.file_name,
         format=book.format,
@@ -439,9 +440,9 @@ def _book_dto(book: Book, title: str | None, series_title: str) -> BookDto:
     )
 
 
-def _book_rows() -> Select[Book, str | None, str]:
+def _book_rows() -> Select[Book, str | None, str | None, str]:
     return (
-        select(Book, BookMetadata.title, SeriesMetadata.title)
+        select(Book, BookMetadata.title, BookMetadata.number, SeriesMetadata.title)
         .join(BookMetadata, BookMetadata.book_id == Book.id)
         .join(SeriesMetadata, SeriesMetadata.series_id == Book.series_id)
     )

@@ -1471,6 +1471,8 @@ export interface components {
             libraryId: string;
             /** Title */
             title: string | null;
+            /** Number */
+            number: string | null;
             /** Path */
             path: string;
             /** Filename */

@@ -11,10 +11,7 @@ function formatSize(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-/**
- * Books of a series: title, format, pages, size (web-ui §3.4.5). The Number column waits for
- * the server's book rows to carry `number` (BookDto has none yet).
- */
+/** Books of a series: number, title, format, pages, size and a "Deleted" badge (web-ui §3.4.5). */
 export function SeriesBooksTab({ seriesId }: { seriesId: string }) {
   const books = useQuery(seriesBooksQuery(seriesId));
   if (books.isPending) return <ListSkeleton rows={4} height={32} />;
@@ -24,10 +21,11 @@ export function SeriesBooksTab({ seriesId }: { seriesId: string }) {
     <Table.ScrollContainer minWidth={600}>
       <Table>
         <Table.Caption><VisuallyHidden>Books</VisuallyHidden></Table.Caption>
-        <Table.Thead><Table.Tr><Table.Th>Title</Table.Th><Table.Th>Format</Table.Th><Table.Th>Pages</Table.Th><Table.Th>Size</Table.Th></Table.Tr></Table.Thead>
+        <Table.Thead><Table.Tr><Table.Th>Number</Table.Th><Table.Th>Title</Table.Th><Table.Th>Format</Table.Th><Table.Th>Pages</Table.Th><Table.Th>Size</Table.Th></Table.Tr></Table.Thead>
         <Table.Tbody>
           {books.data.items.map((book) => (
             <Table.Tr key={book.id}>
+              <Table.Td>{book.number ?? "—"}</Table.Td>
               <Table.Td>
                 <Anchor component={Link} to={`/books/${book.id}`}>{book.title ?? book.fileName}</Anchor>
                 {book.deleted ? <Badge color="red" size="xs" ml="xs">Deleted</Badge> : null}
