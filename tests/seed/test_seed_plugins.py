@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
-from colophon.app import prepare_database
-from colophon.config import Settings
 from colophon.plugins.models import Plugin
 from colophon.runtime import Runtime
 from colophon.seed import SeedFailed, run_seed
-from colophon.system.encryption import load_secret_box
 from tests.plugins_api.helpers import sqlite_only
 
 ECHO = {
@@ -24,17 +20,6 @@ ECHO = {
     "args": ["-m", "colophon_plugins.echo"],
     "rateLimitPerMinute": 0,
 }
-
-
-@pytest.fixture
-async def seeding(settings: Settings) -> AsyncIterator[Runtime]:
-    await prepare_database(settings)
-    runtime = Runtime.from_settings(settings, roles=frozenset())
-    runtime.secret_box = load_secret_box(settings.data_path, may_create=True)
-    try:
-        yield runtime
-    finally:
-        await runtime.db.dispose()
 
 
 async def _seed(runtime: Runtime, *plugins: dict[str, Any], **environ: str) -> list[str]:
