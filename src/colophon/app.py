@@ -205,9 +205,13 @@ def _web_dir(settings: Settings) -> Path:
 
 
 def _install_web_app(app: FastAPI, web_dir: Path) -> None:
-    """Serve the built web app; unknown non-API paths fall back to ``index.html`` (SPA)."""
+    """Serve the built web app; unknown non-API paths fall back to ``index.html`` (SPA).
 
-    @app.get("/{path:path}", include_in_schema=False)
+    HEAD is answered too (FileResponse sends the GET headers without the body), so uptime
+    checks and proxies probing ``HEAD /`` see 200 instead of 405.
+    """
+
+    @app.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
     def web_app(path: str, request: Request) -> Response:
         if path.startswith("api/"):
             return error_response(404, "not_found", "not found")
