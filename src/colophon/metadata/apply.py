@@ -2,15 +2,17 @@
 
 Plan outside any transaction, download the cover, then re-read, re-plan and write everything
 in one transaction. A dry run stops after the first plan: same gates, zero writes, zero
-downloads (§4.11).
+downloads (§4.11). Without a cover to fetch the first plan is skipped: the transaction's plan
+is the one that counts.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,27 +29,26 @@ from colophon.metadata.permissions import PluginPermissions
 from colophon.metadata.plan import (
     ApplyPlan,
     ApplyResult,
-    FieldDecision,
     FieldStatus,
     cover_failed_reason,
     plan_apply,
 )
-from colophon.metadata.state import EntityState, read_state
+from colophon.metadata.state import EntityState, StoredExternalId, read_state
 from colophon.metadata.values import (
     AlternateTitle,
     ExternalId,
     ExternalLink,
     ExternalRating,
+    FieldValue,
 )
 from colophon.metadata.writes import (
     column_value,
+    column_values,
     replace_alternate_titles,
     replace_taxonomy,
-    set_column,
-    touch_metadata,
+    update_metadata_row,
     upsert_external_ids,
     upsert_links,
-    upsert_provenance,
     upsert_ratings,
 )
 
@@ -131,6 +132,12 @@ class _Item:
         catalog, permissions = self.tables.catalog, self.plugin.permissions
         return plan_apply(catalog, state, self.payload, permissions, fields=self.fields)
 
+    @property
+    def offers_cover(self) -> bool:
+        """True when the payload brings a cover the filter lets through."""
+        in_filter = self.fields is None or "coverUrl" in self.fields
+        return in_filter and "coverUrl" in self.payload.values
+
     def not_found(self) -> NotFound:
         return NotFound(f"{self.tables.entity.value} not found")
 
@@ -154,10 +161,12 @@ async def _apply(
     user_id: uuid.UUID | None,
     covers: CoverStore | None,
 ) -> ApplyResult:
-    plan = await _first_plan(db, item)
     if dry_run:
-        return plan.result()
-    download = await _download_cover(plan, covers)
+        return (await _first_plan(db, item)).result()
+    # The first plan only decides whether to download a cover before the transaction opens.
+    download = (
+        await _download_cover(await _first_plan(db, item), covers) if item.offers_cover else None
+    )
     writer = _Writer(db, item, covers, download)
     try:
         async with db.write() as session:
@@ -211,25 +220,17 @@ class _Writer:
         if state is None:
             raise item.not_found()
         plan = settle_cover(item.plan(state), self.download)
+        writes = _RowWrites()
         selection_changed = False
         for decision in plan.applied:
-            spec = item.tables.catalog.field(decision.field)
             if decision.field == "coverUrl":
                 selection_changed = await self._store_cover(
                     session, select_it=not plan.cover_locked
                 )
             else:
-                await write_value(session, item.tables, item.entity_id, spec, decision, now=now)
-        await upsert_provenance(
-            session,
-            item.tables,
-            item.entity_id,
-            source=item.plugin.source,
-            external_id=item.payload.external_id,
-            external_url=item.payload.external_url,
-            now=now,
-        )
-        await touch_metadata(session, item.tables, item.entity_id, now)
+                spec = item.tables.catalog.field(decision.field)
+                await writes.add(session, item.tables, state, spec, decision.value)
+        await writes.flush(session, item, state, now=now)
         result = plan.result(cover_selection_changed=selection_changed)
         context = AuditContext(
             item.tables.entity,
@@ -282,32 +283,61 @@ class _Writer:
                 await self.covers.delete_file(path)
 
 
-async def write_value(
-    session: AsyncSession,
-    tables: EntityTables,
-    entity_id: uuid.UUID,
-    spec: FieldSpec,
-    decision: FieldDecision,
-    *,
-    now: datetime,
-) -> None:
-    """Write one applied field: replace lists whole, merge by-source lists, set columns."""
-    value = decision.value
-    if isinstance(value, tuple) and spec.key in ("genres", "tags"):
-        await replace_taxonomy(session, tables, entity_id, spec, [str(v) for v in value])
-    elif isinstance(value, tuple) and spec.key == "alternateTitles":
-        titles = [v for v in value if isinstance(v, AlternateTitle)]
-        await replace_alternate_titles(session, tables, entity_id, titles)
-    elif isinstance(value, tuple) and spec.key == "externalIds":
-        ids = [v for v in value if isinstance(v, ExternalId)]
-        await upsert_external_ids(session, tables, entity_id, ids, now=now)
-    elif isinstance(value, tuple) and spec.key == "externalLinks":
-        await upsert_links(
-            session, tables, entity_id, [v for v in value if isinstance(v, ExternalLink)]
-        )
-    elif isinstance(value, ExternalRating | tuple) and spec.key in ("rating", "externalRatings"):
+@dataclass
+class _RowWrites:
+    """One item's applied values, gathered so each table is written with as few statements as
+    possible: every column in one UPDATE, each by-source table in one upsert."""
+
+    columns: dict[str, Any] = field(default_factory=dict)
+    external_ids: list[ExternalId] = field(default_factory=list)
+    links: list[ExternalLink] = field(default_factory=list)
+    ratings: list[ExternalRating] = field(default_factory=list)
+
+    async def add(
+        self,
+        session: AsyncSession,
+        tables: EntityTables,
+        state: EntityState,
+        spec: FieldSpec,
+        value: FieldValue | None,
+    ) -> None:
+        """Queue one applied field; replace lists (their own tables) are written at once."""
         entries = value if isinstance(value, tuple) else (value,)
-        ratings = [v for v in entries if isinstance(v, ExternalRating)]
-        await upsert_ratings(session, tables, entity_id, ratings, now=now)
-    else:
-        await set_column(session, tables, entity_id, spec, column_value(value))
+        if spec.column is not None:
+            self.columns.update(column_values(spec, column_value(value)))
+        elif spec.key in ("genres", "tags"):
+            names = [str(v) for v in entries]
+            await replace_taxonomy(session, tables, state.entity_id, spec, names)
+        elif spec.key == "alternateTitles":
+            titles = [v for v in entries if isinstance(v, AlternateTitle)]
+            await replace_alternate_titles(session, tables, state.entity_id, titles)
+        elif spec.key == "externalIds":
+            self.external_ids += [v for v in entries if isinstance(v, ExternalId)]
+        elif spec.key == "externalLinks":
+            self.links += [v for v in entries if isinstance(v, ExternalLink)]
+        elif spec.key in ("rating", "externalRatings"):
+            self.ratings += [v for v in entries if isinstance(v, ExternalRating)]
+        else:
+            raise ValueError(f"the applier cannot write {spec.key}")
+
+    async def flush(
+        self, session: AsyncSession, item: _Item, state: EntityState, *, now: datetime
+    ) -> None:
+        """Write the queued values, the match's provenance id and `updated_at`."""
+        tables, entity_id = item.tables, item.entity_id
+        await update_metadata_row(session, tables, entity_id, self.columns, now=now)
+        if self.links:
+            await upsert_links(session, tables, entity_id, state.links, self.links)
+        if self.ratings:
+            await upsert_ratings(session, tables, entity_id, state.ratings, self.ratings, now=now)
+        match = StoredExternalId(item.payload.external_id, item.payload.external_url)
+        await upsert_external_ids(
+            session,
+            tables,
+            entity_id,
+            state.external_ids,
+            self.external_ids,
+            match_source=item.plugin.source,
+            match=match,
+            now=now,
+        )

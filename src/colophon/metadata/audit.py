@@ -10,10 +10,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from colophon.metadata.catalog import Entity
+from colophon.metadata.entity_tables import table_of
 from colophon.metadata.models import MetadataChange
 from colophon.wire import JsonValue
 
@@ -60,7 +61,7 @@ async def record_changes(
     if not entries:
         return
     await session.execute(
-        insert(MetadataChange),
+        table_of(MetadataChange).insert(),
         [
             {
                 "entity_type": context.entity.value,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import Table
 from sqlalchemy.orm import InstrumentedAttribute
 
 from colophon.library.models import Book, Series
@@ -83,6 +84,14 @@ BOOK_TABLES = EntityTables(
     ratings=None,
     links=None,
 )
+
+
+def table_of(model: type[Any]) -> Table:
+    """A model's Core table: hot paths run Core statements, which skip the ORM's per-row cost."""
+    table = model.__table__
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not mapped to a table")
+    return table
 
 
 def tables_for(entity: Entity) -> EntityTables:

@@ -38,12 +38,12 @@ from colophon.metadata.projections import (
 from colophon.metadata.state import EntityState, read_state
 from colophon.metadata.values import AlternateTitle, ExternalId, ExternalLink
 from colophon.metadata.writes import (
+    column_values,
     delete_sources,
     replace_alternate_titles,
     replace_taxonomy,
     restore_external_ids,
-    set_column,
-    touch_metadata,
+    update_metadata_row,
     upsert_links,
 )
 from colophon.wire import JsonObject, JsonValue
@@ -199,11 +199,11 @@ async def _revert_entity(
             continue
         assert state is not None  # _skip_reason reports a missing entity
         current = _current(spec, state, span.after)
-        await restore_value(session, tables, changes.entity_id, spec, span)
+        await restore_value(session, tables, state, spec, span)
         entries.append(AuditEntry(key, current, span.before))
     if entries:
         now = utcnow()
-        await touch_metadata(session, tables, changes.entity_id, now)
+        await update_metadata_row(session, tables, changes.entity_id, {}, now=now)
         context = AuditContext(
             changes.entity,
             changes.entity_id,
@@ -253,30 +253,32 @@ async def _skip_reason(
 async def restore_value(
     session: AsyncSession,
     tables: EntityTables,
-    entity_id: uuid.UUID,
+    state: EntityState,
     spec: FieldSpec,
     span: _FieldSpan,
 ) -> None:
     """Write `before` back exactly; by-source sources without a `before` entry are deleted."""
-    before = span.before
+    before, entity_id = span.before, state.entity_id
     if spec.key in ("genres", "tags"):
         await replace_taxonomy(session, tables, entity_id, spec, list(before or []))
     elif spec.key == "alternateTitles":
         titles = [AlternateTitle(t["label"], t["title"]) for t in before or []]
         await replace_alternate_titles(session, tables, entity_id, titles)
     elif spec.comparison is Comparison.BY_SOURCE:
-        await _restore_sources(session, tables, entity_id, spec, span)
+        await _restore_sources(session, tables, state, spec, span)
     else:
-        await set_column(session, tables, entity_id, spec, before)
+        values = column_values(spec, before)
+        await update_metadata_row(session, tables, entity_id, values, now=utcnow())
 
 
 async def _restore_sources(
     session: AsyncSession,
     tables: EntityTables,
-    entity_id: uuid.UUID,
+    state: EntityState,
     spec: FieldSpec,
     span: _FieldSpan,
 ) -> None:
+    entity_id = state.entity_id
     kept = {entry["source"]: entry for entry in _entries(span.before)}
     gone = [s for s in projection_sources(span.after) if s not in kept]
     if spec.key == "externalIds":
@@ -284,9 +286,8 @@ async def _restore_sources(
         await restore_external_ids(session, tables, entity_id, ids)
         await delete_sources(session, tables, entity_id, tables.external_ids, gone)
     elif spec.key == "externalLinks" and tables.links is not None:
-        await upsert_links(
-            session, tables, entity_id, [ExternalLink(s, e["url"]) for s, e in kept.items()]
-        )
+        links = [ExternalLink(s, e["url"]) for s, e in kept.items()]
+        await upsert_links(session, tables, entity_id, state.links, links)
         await delete_sources(session, tables, entity_id, tables.links, gone)
     elif tables.ratings is not None:
         await _restore_ratings(session, tables, entity_id, list(kept.values()), now=utcnow())

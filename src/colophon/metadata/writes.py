@@ -1,24 +1,29 @@
 """Writes of metadata values inside an open transaction (metadata §4.6, §4.8, §6.2 step 3).
 
 Nothing here begins or commits: the applier and revert own the transaction. Replace lists are
-rewritten whole; by-source lists upsert their sources and never touch the others.
+rewritten whole; by-source lists upsert their sources and never touch the others. A job run
+writes through here once per item, so the statements are Core, built once, and as few as the
+values allow: the by-source upserts take the stored rows from the caller's `EntityState`
+snapshot (read under the row lock) instead of selecting them again.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import BindParameter, Delete, Select, Table, Update, bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from colophon.metadata.catalog import FieldSpec
-from colophon.metadata.entity_tables import EntityTables
+from colophon.metadata.entity_tables import EntityTables, table_of
 from colophon.metadata.models import Genre, Tag
+from colophon.metadata.state import StoredExternalId, StoredRating
 from colophon.metadata.text import compute_search_title, name_key
 from colophon.metadata.values import (
     AlternateTitle,
@@ -36,29 +41,55 @@ def column_value(value: FieldValue | None) -> Any:
     return value
 
 
-async def set_column(
-    session: AsyncSession, tables: EntityTables, entity_id: uuid.UUID, spec: FieldSpec, value: Any
-) -> None:
-    """Write one metadata column; a title write recomputes `search_title` (metadata §1.2)."""
+def column_values(spec: FieldSpec, value: Any) -> dict[str, Any]:
+    """The metadata-row columns one field writes; a title also sets `search_title` (§1.2)."""
     if spec.column is None:
         raise ValueError(f"{spec.key} has no metadata column")
     values: dict[str, Any] = {spec.column: value}
     if spec.key == "title":
         values["search_title"] = compute_search_title(value)
-    await session.execute(
-        update(tables.metadata).where(tables.key_of(tables.metadata) == entity_id).values(values)
-    )
+    return values
 
 
-async def touch_metadata(
-    session: AsyncSession, tables: EntityTables, entity_id: uuid.UUID, now: datetime
+async def update_metadata_row(
+    session: AsyncSession,
+    tables: EntityTables,
+    entity_id: uuid.UUID,
+    values: Mapping[str, Any],
+    *,
+    now: datetime,
 ) -> None:
-    """Bump the metadata row's `updated_at`, which every write to it or its tables moves."""
-    await session.execute(
-        update(tables.metadata)
-        .where(tables.key_of(tables.metadata) == entity_id)
-        .values(updated_at=now)
-    )
+    """One UPDATE of the metadata row: `values` and `updated_at`, which every write moves."""
+    statement = _update_by_key(table_of(tables.metadata), tables.key)
+    await session.execute(statement, {**values, "updated_at": now, "b_entity_id": entity_id})
+
+
+@cache
+def _update_by_key(table: Table, key: str) -> Update:
+    # Without .values() the SET list follows each call's parameters; the compiled form is
+    # cached per set of keys.
+    return table.update().where(table.c[key] == bindparam("b_entity_id"))
+
+
+@cache
+def _update_by_source(table: Table, key: str) -> Update:
+    return _update_by_key(table, key).where(table.c.source == bindparam("b_source"))
+
+
+async def _write_by_source(
+    session: AsyncSession,
+    table: Table,
+    key: str,
+    entity_id: uuid.UUID,
+    inserts: list[dict[str, Any]],
+    updates: Mapping[str, dict[str, Any]],
+) -> None:
+    """Insert the new sources in one statement, update the changed ones by source."""
+    if inserts:
+        await session.execute(table.insert(), [{key: entity_id, **row} for row in inserts])
+    for source, values in updates.items():
+        parameters = {**values, "b_entity_id": entity_id, "b_source": source}
+        await session.execute(_update_by_source(table, key), parameters)
 
 
 async def replace_alternate_titles(
@@ -68,13 +99,10 @@ async def replace_alternate_titles(
     titles: Iterable[AlternateTitle],
 ) -> None:
     """Make the stored alternate titles exactly `titles`."""
-    model = tables.alternate_titles
-    if model is None:
+    if tables.alternate_titles is None:
         raise ValueError(f"{tables.entity} has no alternate titles")
-    await session.execute(delete(model).where(model.series_id == entity_id))
-    rows = [{"series_id": entity_id, "label": t.label, "title": t.title} for t in titles]
-    if rows:
-        await session.execute(insert(model), rows)
+    rows = [{"label": t.label, "title": t.title} for t in titles]
+    await _replace_rows(session, table_of(tables.alternate_titles), tables.key, entity_id, rows)
 
 
 async def replace_taxonomy(
@@ -89,11 +117,21 @@ async def replace_taxonomy(
     link = tables.genre_links if spec.key == "genres" else tables.tag_links
     link_column = "genre_id" if spec.key == "genres" else "tag_id"
     ids = await find_or_create_names(session, taxonomy, names)
-    await session.execute(delete(link).where(tables.key_of(link) == entity_id))
-    if ids:
-        await session.execute(
-            insert(link), [{tables.key: entity_id, link_column: taxonomy_id} for taxonomy_id in ids]
-        )
+    rows = [{link_column: taxonomy_id} for taxonomy_id in ids]
+    await _replace_rows(session, table_of(link), tables.key, entity_id, rows)
+
+
+async def _replace_rows(
+    session: AsyncSession, table: Table, key: str, entity_id: uuid.UUID, rows: list[dict[str, Any]]
+) -> None:
+    await session.execute(_delete_by_key(table, key), {"b_entity_id": entity_id})
+    if rows:
+        await session.execute(table.insert(), [{key: entity_id, **row} for row in rows])
+
+
+@cache
+def _delete_by_key(table: Table, key: str) -> Delete:
+    return table.delete().where(table.c[key] == bindparam("b_entity_id"))
 
 
 async def find_or_create_names(
@@ -101,28 +139,42 @@ async def find_or_create_names(
 ) -> list[uuid.UUID]:
     """The ids of `names` by NK, inserting the missing ones; existing rows keep their casing.
 
-    ON CONFLICT DO NOTHING lets two transactions create the same name without either failing.
+    Names are looked up first, so the usual case (every name known) is one statement. ON
+    CONFLICT DO NOTHING lets two transactions create the same name without either failing.
     """
     by_key = {name_key(name): name for name in names}
     if not by_key:
         return []
-    rows = [
-        {"id": uuid.uuid4(), "name": name, "normalized_name": key} for key, name in by_key.items()
-    ]
-    dialect_insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = (
-        dialect_insert(taxonomy)
-        .values(rows)
-        .on_conflict_do_nothing(index_elements=["normalized_name"])
-    )
-    await session.execute(statement)
-    found = await session.execute(
-        select(taxonomy.normalized_name, taxonomy.id).where(
-            taxonomy.normalized_name.in_(list(by_key))
+    ids = await _ids_by_key(session, taxonomy, list(by_key))
+    missing = [key for key in by_key if key not in ids]
+    if missing:
+        rows = [
+            {"id": uuid.uuid4(), "name": by_key[key], "normalized_name": key} for key in missing
+        ]
+        dialect_insert = (
+            pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
         )
-    )
-    ids: dict[str, uuid.UUID] = {key: taxonomy_id for key, taxonomy_id in found}
+        statement = (
+            dialect_insert(taxonomy)
+            .values(rows)
+            .on_conflict_do_nothing(index_elements=["normalized_name"])
+        )
+        await session.execute(statement)
+        ids.update(await _ids_by_key(session, taxonomy, missing))
     return [ids[key] for key in by_key]
+
+
+async def _ids_by_key(
+    session: AsyncSession, taxonomy: type[Genre] | type[Tag], keys: list[str]
+) -> dict[str, uuid.UUID]:
+    found = await session.execute(_ids_by_key_query(table_of(taxonomy)), {"keys": keys})
+    return {key: taxonomy_id for key, taxonomy_id in found}
+
+
+@cache
+def _ids_by_key_query(table: Table) -> Select[Any]:
+    keys: BindParameter[str] = bindparam("keys", expanding=True)
+    return select(table.c.normalized_name, table.c.id).where(table.c.normalized_name.in_(keys))
 
 
 def _source_rows(model: type[Any], tables: EntityTables, entity_id: uuid.UUID) -> Any:
@@ -133,29 +185,38 @@ async def upsert_external_ids(
     session: AsyncSession,
     tables: EntityTables,
     entity_id: uuid.UUID,
+    stored: Mapping[str, StoredExternalId],
     ids: Iterable[ExternalId],
     *,
+    match_source: str,
+    match: StoredExternalId,
     now: datetime,
 ) -> None:
-    """Upsert each id by source; a written row gets `last_synced_at = now`, its URL is kept."""
-    model = tables.external_ids
-    stored = {
-        row.source: row for row in await session.scalars(_source_rows(model, tables, entity_id))
-    }
+    """Upsert each id by source, then record the match: `match_source` → `match`.
+
+    A provider id is written only when new or different (`last_synced_at = now`, its URL
+    kept). The match is always written: its id, `last_synced_at = now`, and its URL when given.
+    """
+    inserts: dict[str, dict[str, Any]] = {}
+    updates: dict[str, dict[str, Any]] = {}
     for entry in ids:
-        row = stored.get(entry.source)
-        if row is None:
-            session.add(
-                model(
-                    **{tables.key: entity_id},
-                    source=entry.source,
-                    external_id=entry.external_id,
-                    last_synced_at=now,
-                )
-            )
-        elif row.external_id != entry.external_id:
-            row.external_id, row.last_synced_at = entry.external_id, now
-    await session.flush()
+        current = stored.get(entry.source)
+        if current is None:
+            inserts[entry.source] = {
+                "source": entry.source, "external_id": entry.external_id,
+                "external_url": None, "last_synced_at": now,
+            }  # fmt: skip
+        elif current.external_id != entry.external_id:
+            updates[entry.source] = {"external_id": entry.external_id, "last_synced_at": now}
+    matched: dict[str, Any] = {"external_id": match.external_id, "last_synced_at": now}
+    if match.external_url is not None or match_source not in stored:
+        matched["external_url"] = match.external_url
+    if match_source in stored:
+        updates[match_source] = matched
+    else:
+        inserts[match_source] = {"source": match_source, **matched}
+    table = table_of(tables.external_ids)
+    await _write_by_source(session, table, tables.key, entity_id, list(inserts.values()), updates)
 
 
 async def restore_external_ids(
@@ -181,59 +242,57 @@ async def restore_external_ids(
 
 
 async def upsert_links(
-    session: AsyncSession, tables: EntityTables, entity_id: uuid.UUID, links: Iterable[ExternalLink]
+    session: AsyncSession,
+    tables: EntityTables,
+    entity_id: uuid.UUID,
+    stored: Mapping[str, str],
+    links: Iterable[ExternalLink],
 ) -> None:
     """Upsert each link by source; links of other sources stay."""
-    model = tables.links
-    if model is None:
+    if tables.links is None:
         raise ValueError(f"{tables.entity} links are not written by the applier")
-    stored = {
-        row.source: row for row in await session.scalars(_source_rows(model, tables, entity_id))
-    }
+    inserts: list[dict[str, Any]] = []
+    updates: dict[str, dict[str, Any]] = {}
     for link in links:
-        row = stored.get(link.source)
-        if row is None:
-            session.add(model(series_id=entity_id, source=link.source, url=link.url))
-        elif row.url != link.url:
-            row.url = link.url
-    await session.flush()
+        if link.source not in stored:
+            inserts.append({"source": link.source, "url": link.url})
+        elif stored[link.source] != link.url:
+            updates[link.source] = {"url": link.url}
+    table = table_of(tables.links)
+    await _write_by_source(session, table, tables.key, entity_id, inserts, updates)
 
 
 async def upsert_ratings(
     session: AsyncSession,
     tables: EntityTables,
     entity_id: uuid.UUID,
+    stored: Mapping[str, StoredRating],
     ratings: Iterable[ExternalRating],
     *,
     now: datetime,
 ) -> None:
     """Upsert each rating by source; a missing voteCount keeps the stored one (§4.6)."""
-    model = tables.ratings
-    if model is None:
+    if tables.ratings is None:
         raise ValueError(f"{tables.entity} has no ratings")
-    stored = {
-        row.source: row for row in await session.scalars(_source_rows(model, tables, entity_id))
-    }
+    inserts: list[dict[str, Any]] = []
+    updates: dict[str, dict[str, Any]] = {}
     for rating in ratings:
-        row = stored.get(rating.source)
-        if row is None:
-            session.add(
-                model(
-                    series_id=entity_id,
-                    source=rating.source,
-                    score=rating.score,
-                    vote_count=rating.vote_count,
-                    fetched_at=now,
-                )
-            )
+        current = stored.get(rating.source)
+        if current is None:
+            inserts.append(
+                {"source": rating.source, "score": rating.score,
+                 "vote_count": rating.vote_count, "fetched_at": now}
+            )  # fmt: skip
             continue
-        same_votes = rating.vote_count is None or rating.vote_count == row.vote_count
-        if row.score == rating.score and same_votes:
+        same_votes = rating.vote_count is None or rating.vote_count == current.vote_count
+        if current.score == rating.score and same_votes:
             continue  # only entries that differ are written (§4.6)
-        row.score, row.fetched_at = rating.score, now
+        values: dict[str, Any] = {"score": rating.score, "fetched_at": now}
         if rating.vote_count is not None:
-            row.vote_count = rating.vote_count
-    await session.flush()
+            values["vote_count"] = rating.vote_count
+        updates[rating.source] = values
+    table = table_of(tables.ratings)
+    await _write_by_source(session, table, tables.key, entity_id, inserts, updates)
 
 
 async def delete_sources(
@@ -249,25 +308,3 @@ async def delete_sources(
         await session.execute(
             delete(model).where(tables.key_of(model) == entity_id, model.source.in_(doomed))
         )
-
-
-async def upsert_provenance(
-    session: AsyncSession,
-    tables: EntityTables,
-    entity_id: uuid.UUID,
-    *,
-    source: str,
-    external_id: str,
-    external_url: str | None,
-    now: datetime,
-) -> None:
-    """Record the match: `plugin:<name>` → the payload's id, its URL when given, synced now."""
-    model = tables.external_ids
-    row = await session.scalar(_source_rows(model, tables, entity_id).where(model.source == source))
-    if row is None:
-        row = model(**{tables.key: entity_id}, source=source, external_id=external_id)
-        session.add(row)
-    row.external_id, row.last_synced_at = external_id, now
-    if external_url is not None:
-        row.external_url = external_url
-    await session.flush()
