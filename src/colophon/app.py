@@ -8,18 +8,18 @@ import importlib
 import os
 import signal
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 from types import FrameType
 
 import structlog
 import uvicorn
-from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi import APIRouter, FastAPI
 
 from colophon.api.authentication import AuthenticationMiddleware
-from colophon.api.errors import ERROR_RESPONSES, error_response, install_error_handlers
+from colophon.api.errors import ERROR_RESPONSES, install_error_handlers
 from colophon.api.request_context import RequestContextMiddleware
+from colophon.api.security_headers import SecurityHeadersMiddleware
 from colophon.api.sse import router as sse_router
+from colophon.api.web_app import WebApp, web_dir_for
 from colophon.auth import routes as auth_routes
 from colophon.auth.service import bootstrap_admin, count_users
 from colophon.config import Settings
@@ -47,7 +47,7 @@ from colophon.tasks.context import AbandonedHook, Handler
 
 log = structlog.get_logger("colophon.app")
 API_PREFIX = "/api/v1"
-STATIC_DIR = Path(__file__).parent / "static"
+API_DOCS_URL = "/api/docs"
 TEST_HANDLERS_ENV = "COLOPHON_TEST_TASK_HANDLERS"
 
 
@@ -200,33 +200,6 @@ def _api_router() -> APIRouter:
     return router
 
 
-def _web_dir(settings: Settings) -> Path:
-    return Path(settings.server.web_dir) if settings.server.web_dir else STATIC_DIR
-
-
-def _install_web_app(app: FastAPI, web_dir: Path) -> None:
-    """Serve the built web app; unknown non-API paths fall back to ``index.html`` (SPA).
-
-    HEAD is answered too (FileResponse sends the GET headers without the body), so uptime
-    checks and proxies probing ``HEAD /`` see 200 instead of 405.
-    """
-
-    @app.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
-    def web_app(path: str, request: Request) -> Response:
-        if path.startswith("api/"):
-            return error_response(404, "not_found", "not found")
-        candidate = (web_dir / path).resolve()
-        if path and candidate.is_file() and candidate.is_relative_to(web_dir.resolve()):
-            return FileResponse(candidate)
-        index = web_dir / "index.html"
-        if index.is_file():
-            return FileResponse(index, headers={"Cache-Control": "no-cache"})
-        return JSONResponse(
-            {"error": "not_found", "message": "the web app is not built; run 'make web'"},
-            status_code=404,
-        )
-
-
 def create_app(runtime: Runtime, *, admin: tuple[str, str | None] = ("admin", None)) -> FastAPI:
     """The API process: startup runs the roles, shutdown stops them in order."""
     roles = role_set(runtime)
@@ -249,14 +222,16 @@ def create_app(runtime: Runtime, *, admin: tuple[str, str | None] = ("admin", No
         version=VERSION,
         lifespan=lifespan,
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url="/api/docs",
+        docs_url=API_DOCS_URL,
         redoc_url=None,
     )
     app.state.runtime = runtime
     install_error_handlers(app)
     app.include_router(_api_router())
     app.include_router(scrape.router)
-    _install_web_app(app, _web_dir(runtime.settings))
+    app.router.routes.append(WebApp(web_dir_for(runtime.settings.server.web_dir)).route())
     app.add_middleware(AuthenticationMiddleware, runtime=runtime)
     app.add_middleware(RequestContextMiddleware)
+    # Outermost, so that 401s from authentication carry the headers too.
+    app.add_middleware(SecurityHeadersMiddleware, csp_exempt_paths=[API_DOCS_URL])
     return app

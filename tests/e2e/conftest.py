@@ -196,6 +196,8 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     context.tracing.start(screenshots=True, snapshots=True)
     page = context.new_page()
+    csp_violations: list[str] = []
+    page.on("console", lambda message: _record_csp_violation(message, csp_violations))
     yield page
     if request.node.stash.get(_FAILED, False):
         FAILURES.mkdir(exist_ok=True)
@@ -205,6 +207,14 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     else:
         context.tracing.stop()
     context.close()
+    # web-ui §1.2: the server's Content-Security-Policy must not block any part of the app.
+    assert not csp_violations, csp_violations
+
+
+def _record_csp_violation(message: Any, violations: list[str]) -> None:
+    """Chromium reports each resource the policy blocks as a console error."""
+    if "Content Security Policy" in message.text:
+        violations.append(message.text)
 
 
 def screenshot(page: Any, name: str) -> None:
