@@ -13,8 +13,9 @@ from types import FrameType
 import structlog
 import uvicorn
 from fastapi import APIRouter, FastAPI
+from starlette.middleware.cors import CORSMiddleware
 
-from colophon.api.authentication import AuthenticationMiddleware
+from colophon.api.authentication import CSRF_HEADER, AuthenticationMiddleware
 from colophon.api.errors import ERROR_RESPONSES, install_error_handlers
 from colophon.api.request_context import RequestContextMiddleware
 from colophon.api.security_headers import SecurityHeadersMiddleware
@@ -49,6 +50,17 @@ log = structlog.get_logger("colophon.app")
 API_PREFIX = "/api/v1"
 API_DOCS_URL = "/api/docs"
 TEST_HANDLERS_ENV = "COLOPHON_TEST_TASK_HANDLERS"
+CORS_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
+# What the web app and API clients send: JSON bodies, the CSRF header of cookie sessions
+# (platform §5.2), API keys (§5.3) and a caller's request id (§0).
+CORS_REQUEST_HEADERS = [
+    "Content-Type",
+    CSRF_HEADER,
+    "X-API-Key",
+    "Authorization",
+    "X-Request-Id",
+]
+CORS_EXPOSED_HEADERS = ["X-Request-Id", "Retry-After"]
 
 
 def task_handlers() -> dict[str, Handler]:
@@ -234,4 +246,20 @@ def create_app(runtime: Runtime, *, admin: tuple[str, str | None] = ("admin", No
     app.add_middleware(RequestContextMiddleware)
     # Outermost, so that 401s from authentication carry the headers too.
     app.add_middleware(SecurityHeadersMiddleware, csp_exempt_paths=[API_DOCS_URL])
+    _allow_cross_origin(app, runtime.settings.server.cors_origins)
     return app
+
+
+def _allow_cross_origin(app: FastAPI, origins: list[str]) -> None:
+    """``server.corsOrigins`` (platform §6.2): only these exact origins; none = same-origin."""
+    if not origins:
+        return
+    # Outside authentication: a browser's preflight carries no credentials and must not get 401.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=origins,
+        allow_credentials=True,  # the web app authenticates with its session cookie
+        allow_methods=CORS_METHODS,
+        allow_headers=CORS_REQUEST_HEADERS,
+        expose_headers=CORS_EXPOSED_HEADERS,
+    )

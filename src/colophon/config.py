@@ -50,6 +50,22 @@ class ServerSettings(_Section):
             raise ValueError(f"'{value}' is not an absolute http(s) URL")
         return value
 
+    @field_validator("cors_origins")
+    @classmethod
+    def _exact_origins(cls, values: list[str]) -> list[str]:
+        # Browsers send Origin as scheme://host[:port]; anything else (a trailing slash, a
+        # path, '*') would never match and silently leave cross-origin access closed.
+        for value in values:
+            parts = urlsplit(value)
+            if (
+                parts.scheme not in ("http", "https")
+                or not parts.hostname
+                or value != f"{parts.scheme}://{parts.netloc}"
+                or "@" in parts.netloc
+            ):
+                raise ValueError(f"'{value}' is not an origin (scheme://host[:port], no path)")
+        return values
+
 
 class DatabaseSettings(_Section):
     url: str | None = None
