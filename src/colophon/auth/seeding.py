@@ -23,11 +23,11 @@ from colophon.auth.models import ApiKey, User
 from colophon.auth.passwords import hash_password
 from colophon.auth.permissions import Permission, Role, permissions_of
 from colophon.auth.service import (
-    _check_new_user,
-    _find_user,
-    _random_text,
-    _sha256,
+    check_new_user,
+    find_user,
+    new_api_key,
     normalise_username,
+    random_text,
 )
 from colophon.db.clock import utcnow
 from colophon.errors import ValidationFailed
@@ -172,7 +172,7 @@ def parse_user(index: int, raw: Any) -> UserSeed:
 async def plan_user(session: AsyncSession, seed: UserSeed, environ: Mapping[str, str]) -> None:
     """Compare with the stored user; a new user's password and name pass the auth policy."""
     problems = _key_permission_problems(seed)
-    existing = await _find_user(session, seed.username)
+    existing = await find_user(session, seed.username)
     if existing is None:
         problems += _new_user_problems(seed, environ)
         seed.missing_keys = list(seed.api_keys)
@@ -195,9 +195,9 @@ def _new_user_problems(seed: UserSeed, environ: Mapping[str, str]) -> list[str]:
             ]
         seed.password = environ[seed.password_env]
     # A random password always passes the policy; the username must still be valid.
-    checked = seed.password if seed.password is not None else _random_text(RANDOM_PASSWORD_CHARS)
+    checked = seed.password if seed.password is not None else random_text(RANDOM_PASSWORD_CHARS)
     try:
-        _check_new_user(seed.username, checked, seed.role)
+        check_new_user(seed.username, checked, seed.role)
     except ValidationFailed as exc:
         return [f"{error.field}: {error.message}" for error in exc.errors]
     return []
@@ -280,7 +280,7 @@ async def write_user(session: AsyncSession, seed: UserSeed) -> None:
 async def _create_user(session: AsyncSession, seed: UserSeed) -> uuid.UUID:
     password = seed.password
     if password is None:
-        password = _random_text(RANDOM_PASSWORD_CHARS)
+        password = random_text(RANDOM_PASSWORD_CHARS)
         seed.secrets.append(f"{seed.label}: password: {password} (shown once)")
     user = User(
         username=seed.username,
@@ -297,15 +297,6 @@ async def _create_user(session: AsyncSession, seed: UserSeed) -> uuid.UUID:
 
 def _add_api_key(session: AsyncSession, user_id: uuid.UUID, key: ApiKeySeed) -> str:
     """The auth service's key format and hash; the clear key is returned only here."""
-    key_id = _random_text(8)
-    clear = f"col_{key_id}_{_random_text(40)}"
-    session.add(
-        ApiKey(
-            user_id=user_id,
-            name=key.name,
-            prefix=f"col_{key_id}",
-            key_hash=_sha256(clear),
-            permissions=key.permissions,
-        )
-    )
+    row, clear = new_api_key(user_id, key.name, key.permissions)
+    session.add(row)
     return clear

@@ -95,7 +95,7 @@ def _view(user: User) -> UserView:
     )
 
 
-def _check_new_user(username: str, password: str, role: str) -> None:
+def check_new_user(username: str, password: str, role: str) -> None:
     problems: list[FieldError] = []
     if not USERNAME_PATTERN.match(username):
         problems.append(FieldError("username", "must be 3–64 characters of A–Z, a–z, 0–9, . _ -"))
@@ -110,10 +110,10 @@ async def create_user(
     db: Database, username: str, password: str, *, role: str = "admin", email: str | None = None
 ) -> UserView:
     """Create a user; Conflict when the name is taken (case-insensitively)."""
-    _check_new_user(username, password, role)
+    check_new_user(username, password, role)
     password_hash = hash_password(password)
     async with db.write() as session:
-        if await _find_user(session, username) is not None:
+        if await find_user(session, username) is not None:
             raise Conflict("user exists; use 'colophon admin set-password'")
         user = User(
             username=username,
@@ -128,7 +128,7 @@ async def create_user(
         return _view(user)
 
 
-async def _find_user(session: AsyncSession, username: str) -> User | None:
+async def find_user(session: AsyncSession, username: str) -> User | None:
     return await session.scalar(
         select(User).where(User.username_norm == normalise_username(username))
     )
@@ -141,7 +141,7 @@ async def count_users(db: Database) -> int:
 
 async def bootstrap_admin(db: Database, username: str, password: str) -> UserView | None:
     """Create the first admin when no user exists; never touches existing users (§5.5)."""
-    _check_new_user(username, password, Role.ADMIN)
+    check_new_user(username, password, Role.ADMIN)
     password_hash = hash_password(password)
     async with db.write() as session:
         if db.backend == "postgresql":
@@ -163,7 +163,7 @@ async def bootstrap_admin(db: Database, username: str, password: str) -> UserVie
 async def set_password(db: Database, username: str, password: str) -> None:
     """Reset a password and end every session of the user."""
     async with db.write() as session:
-        user = await _find_user(session, username)
+        user = await find_user(session, username)
         if user is None:
             raise NotFound("user not found")
         problems = password_problems(password, user.username)
@@ -210,7 +210,7 @@ async def login(
     now = utcnow()
     async with db.write() as session:
         await _throttle(session, settings, username_norm, ip, now)
-        user = await _find_user(session, username)
+        user = await find_user(session, username)
         ok = verify_password(user.password_hash if user else None, password)
         if not ok or user is None or not user.is_active:
             session.add(LoginAttempt(username_norm=username_norm, ip=ip, succeeded=False, at=now))
@@ -344,7 +344,7 @@ def _key_view(key: ApiKey) -> ApiKeyView:
     )
 
 
-def _random_text(length: int) -> str:
+def random_text(length: int) -> str:
     return "".join(secrets.choice(KEY_ALPHABET) for _ in range(length))
 
 
@@ -371,20 +371,32 @@ async def create_api_key(
         problems.append(FieldError("expiresAt", "must be in the future"))
     if problems:
         raise ValidationFailed(problems)
-    key_id = _random_text(8)
-    clear = f"col_{key_id}_{_random_text(40)}"
+    key, clear = new_api_key(principal.user_id, name.strip(), permissions, expires_at=expires_at)
     async with db.write() as session:
-        key = ApiKey(
-            user_id=principal.user_id,
-            name=name.strip(),
-            prefix=f"col_{key_id}",
-            key_hash=_sha256(clear),
-            permissions=permissions,
-            expires_at=expires_at,
-        )
         session.add(key)
         await session.flush()
         return _key_view(key), clear
+
+
+def new_api_key(
+    user_id: uuid.UUID,
+    name: str,
+    permissions: list[str] | None,
+    *,
+    expires_at: datetime | None = None,
+) -> tuple[ApiKey, str]:
+    """A key row holding only the hash, and the clear key to show once."""
+    key_id = random_text(8)
+    clear = f"col_{key_id}_{random_text(40)}"
+    key = ApiKey(
+        user_id=user_id,
+        name=name,
+        prefix=f"col_{key_id}",
+        key_hash=_sha256(clear),
+        permissions=permissions,
+        expires_at=expires_at,
+    )
+    return key, clear
 
 
 async def principal_from_api_key(db: Database, clear: str) -> Principal | None:

@@ -21,6 +21,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from colophon.db.sqlite_driver import one_trip_connector
+
 SQLITE_READ_POOL_SIZE = 4
 AFTER_COMMIT = "colophon.after_commit"
 AfterCommit = Callable[[], Awaitable[None]]
@@ -81,9 +83,12 @@ class Database:
         self.backend = "sqlite" if url.startswith("sqlite") else "postgresql"
         target = async_url(url)
         if self.is_sqlite:
-            self.write_engine = create_async_engine(target, pool_size=1, max_overflow=0)
+            connect = one_trip_connector(target.database or "")
+            self.write_engine = create_async_engine(
+                target, pool_size=1, max_overflow=0, async_creator=connect
+            )
             self.read_engine = create_async_engine(
-                target, pool_size=SQLITE_READ_POOL_SIZE, max_overflow=0
+                target, pool_size=SQLITE_READ_POOL_SIZE, max_overflow=0, async_creator=connect
             )
             _configure_sqlite(
                 self.write_engine, busy_timeout_ms=sqlite_busy_timeout_ms, begin="BEGIN IMMEDIATE"
