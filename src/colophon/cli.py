@@ -119,7 +119,12 @@ def _load(**overrides: Any) -> LoadedSettings:
             console.print(line, highlight=False, markup=False)
         raise typer.Exit(2) from None
     settings = loaded.settings
-    configure_logging(settings.logging.level, settings.logging.format)
+    try:
+        configure_logging(
+            settings.logging.level, settings.logging.format, file=settings.logging.file
+        )
+    except OSError as exc:
+        fail(f"logging.file: cannot open '{settings.logging.file}': {exc.strerror or exc}", 2)
     return loaded
 
 
