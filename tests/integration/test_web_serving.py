@@ -129,6 +129,7 @@ async def test_head_on_a_get_only_api_path_is_the_apis_405_not_the_spa(web: ApiC
     response = await web.head("/api/v1/health/live")
     assert response.status_code == 405
     assert response.headers["content-type"] == "application/json"
+    assert response.headers["allow"] == "GET"
 
 
 async def test_unknown_server_paths_stay_json_404s(web: ApiClient) -> None:

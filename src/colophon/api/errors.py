@@ -164,7 +164,9 @@ async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
         )
     code = _STATUS_CODES.get(exc.status_code, "error")
     message = "not found" if exc.status_code == 404 else str(exc.detail)
-    return error_response(exc.status_code, code, message)
+    response = error_response(exc.status_code, code, message)
+    response.headers.update(exc.headers or {})  # e.g. a 405's Allow
+    return response
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:

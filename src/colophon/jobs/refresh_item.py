@@ -53,6 +53,7 @@ class ItemPipeline:
     max_wait_s: float
     run_id: uuid.UUID | None = None
     user_id: uuid.UUID | None = None
+    covers: CoverStore | None = None  # a run's; a dry run never downloads
 
     async def refresh(self, item: ItemRef, *, dry_run: bool) -> ItemOutcome:
         """Match when needed, get, apply; plugin rate limits propagate (PluginRateLimited)."""
@@ -112,7 +113,7 @@ class ItemPipeline:
     async def _apply(
         self, item: ItemRef, payload: NormalisedPayload, *, dry_run: bool
     ) -> ApplyResult:
-        db, covers = self.runtime.db, CoverStore(self.runtime.settings.data_path)
+        db, covers = self.runtime.db, self.covers
         if item.entity is Entity.SERIES:
             return await apply_series_metadata(
                 db,

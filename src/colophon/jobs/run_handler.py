@@ -38,6 +38,7 @@ from colophon.jobs.validation import find_provider_plugin
 from colophon.library.models import Library
 from colophon.metadata.apply import ApplyingPlugin
 from colophon.metadata.catalog import Entity
+from colophon.metadata.covers import CoverStore
 from colophon.metadata.permissions import PluginPermissions
 from colophon.plugins.errors import PluginError, PluginRateLimited
 from colophon.plugins.host import PluginHost
@@ -208,6 +209,7 @@ async def _plan_and_process(ctx: TaskContext, start: RunStart, config: RefreshCo
         max_wait_s=runtime.settings.plugins.max_queue_wait_s,
         run_id=start.run_id,
         user_id=start.requested_by,
+        covers=CoverStore(runtime.settings.data_path),
     )
     processor = RunProcessor(ctx, start, plan, pipeline, counters, library.name if library else "")
     processor.display_name = display_name
