@@ -43,6 +43,7 @@ from colophon.plugins.seeding import (
     write_entry,
 )
 from colophon.runtime import Runtime
+from colophon.seed_outcome import seed_outcome
 from colophon.tasks.queue import Targets
 from colophon.tasks.service import submit
 
@@ -81,9 +82,7 @@ class LibrarySeed:
 
     @property
     def outcome(self) -> str:
-        if self.existing_id is None:
-            return "created"
-        return f"updated ({', '.join(self.changed)})" if self.changed else "unchanged"
+        return seed_outcome(created=self.existing_id is None, changed=self.changed)
 
 
 @dataclass

@@ -31,6 +31,7 @@ from colophon.auth.service import (
 )
 from colophon.db.clock import utcnow
 from colophon.errors import ValidationFailed
+from colophon.seed_outcome import seed_outcome
 
 USER_KEYS = ("username", "role", "password", "passwordEnv", "email", "apiKeys")
 API_KEY_KEYS = ("name", "permissions")
@@ -74,9 +75,7 @@ class UserSeed:
 
     @property
     def outcome(self) -> str:
-        if self.existing_id is None:
-            return "created"
-        return f"updated ({', '.join(self.changed)})" if self.changed else "unchanged"
+        return seed_outcome(created=self.existing_id is None, changed=self.changed)
 
 
 # --- parsing ---------------------------------------------------------------------------------

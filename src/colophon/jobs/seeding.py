@@ -39,6 +39,7 @@ from colophon.jobs.validation import (
 from colophon.plugins.models import DEFAULT_PERMISSIONS, DEFAULT_SCOPES
 from colophon.plugins.seeding import PluginSeed, SeedEntryError
 from colophon.runtime import Runtime
+from colophon.seed_outcome import seed_outcome
 
 JOB_KEYS = ("library", "name", "enabled", "cronSchedule", "timezone", "config")
 # Stored columns a seed may set, with their wire names for `updated (<fields>)`.
@@ -70,9 +71,7 @@ class JobSeed:
 
     @property
     def outcome(self) -> str:
-        if self.existing_id is None:
-            return "created"
-        return f"updated ({', '.join(self.changed)})" if self.changed else "unchanged"
+        return seed_outcome(created=self.existing_id is None, changed=self.changed)
 
     @property
     def given(self) -> set[str]:

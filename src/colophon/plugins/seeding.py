@@ -38,6 +38,7 @@ from colophon.plugins.service import (
 from colophon.plugins.supervisor import host_settings_of
 from colophon.plugins.validation import check_name, field_errors
 from colophon.runtime import Runtime
+from colophon.seed_outcome import seed_outcome
 from colophon.wire import JsonObject
 
 SEED_KEYS = (
@@ -74,9 +75,7 @@ class PluginSeed:
 
     @property
     def outcome(self) -> str:
-        if self.existing is None:
-            return "created"
-        return f"updated ({', '.join(self.changed)})" if self.changed else "unchanged"
+        return seed_outcome(created=self.existing is None, changed=self.changed)
 
 
 # --- parsing ---------------------------------------------------------------------------------
