@@ -41,6 +41,7 @@ from colophon.runtime import VERSION, Runtime
 from colophon.system import health, scrape
 from colophon.system.encryption import ENV_KEY, check_canary, holds_secrets, load_secret_box
 from colophon.system.maintenance import maintenance_work
+from colophon.system.metrics_listener import MetricsListener
 from colophon.system.roles import RoleSet
 from colophon.system.scheduler_loop import PeriodicWork
 from colophon.tasks import routes as task_routes
@@ -99,7 +100,27 @@ def role_set(runtime: Runtime) -> RoleSet:
         handlers=task_handlers(),
         abandoned_hooks=task_abandoned_hooks(),
         periodic_work=periodic_work(),
+        metrics_listener=metrics_listener(runtime),
     )
+
+
+def metrics_listener(runtime: Runtime) -> MetricsListener | None:
+    """``observability.metricsPort`` for a process without the api role, else None (§6.2)."""
+    port = runtime.settings.observability.metrics_port
+    if port is None or "api" in runtime.roles:
+        return None  # an api process serves /metrics on its own port
+    return MetricsListener(metrics_app(runtime), host=runtime.settings.server.host, port=port)
+
+
+def metrics_app(runtime: Runtime) -> FastAPI:
+    """``/metrics`` (same access rules as on the api) and ``/health/live``, nothing else."""
+    app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+    app.state.runtime = runtime
+    install_error_handlers(app)
+    app.include_router(scrape.router)
+    app.add_api_route("/health/live", health.live, methods=["GET"])
+    app.add_middleware(AuthenticationMiddleware, runtime=runtime)
+    return app
 
 
 async def prepare_database(settings: Settings) -> None:

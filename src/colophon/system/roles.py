@@ -1,8 +1,9 @@
 """The background parts of a process and their order (platform §1.2 steps 8–12, §1.3).
 
 Start: instance registry and heartbeat, the LISTEN connection (PostgreSQL), the worker pool,
-the scheduler loop. Stop, in the reverse spirit: end SSE streams, stop firing and claiming,
-give running tasks the shutdown grace, release the rest, then leave the registry.
+the scheduler loop, then a worker- or scheduler-only process's metrics listener. Stop, in the
+reverse spirit: end SSE streams, stop firing and claiming, give running tasks the shutdown
+grace, release the rest, then leave the registry.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from colophon.logs import set_process_identity
 from colophon.plugins.supervisor import start_supervisor, stop_supervisor
 from colophon.runtime import Runtime
 from colophon.system import instances
+from colophon.system.metrics_listener import MetricsListener
 from colophon.system.scheduler_loop import PeriodicWork, SchedulerLoop
 from colophon.tasks.context import AbandonedHook, Handler
 from colophon.tasks.notify import PgListener, listen_conninfo
@@ -28,7 +30,7 @@ log = structlog.get_logger(__name__)
 
 
 class RoleSet:
-    """Starts and stops what this process's roles need besides the HTTP listener."""
+    """Starts and stops what this process's roles need besides the api's HTTP listener."""
 
     def __init__(
         self,
@@ -37,8 +39,10 @@ class RoleSet:
         handlers: Mapping[str, Handler],
         abandoned_hooks: Mapping[str, AbandonedHook],
         periodic_work: Sequence[PeriodicWork],
+        metrics_listener: MetricsListener | None = None,
     ) -> None:
         self.runtime = runtime
+        self.metrics_listener = metrics_listener
         self.worker: Worker | None = None
         self.scheduler: SchedulerLoop | None = None
         self.listener: PgListener | None = None
@@ -52,6 +56,8 @@ class RoleSet:
     async def start(self) -> None:
         runtime = self.runtime
         self._loop = asyncio.get_running_loop()
+        if self.metrics_listener is not None:
+            self.metrics_listener.bind()  # a taken port fails before anything has started
         set_process_identity(
             instance=str(runtime.instance_id), role=",".join(sorted(runtime.roles))
         )
@@ -72,6 +78,8 @@ class RoleSet:
         if "scheduler" in runtime.roles:
             self.scheduler = SchedulerLoop(runtime, self._periodic_work)
             self.scheduler.start()
+        if self.metrics_listener is not None:
+            await self.metrics_listener.start()  # last: reachable means ready (§1.2 step 13)
         log.info("roles_started", roles=sorted(runtime.roles))
 
     def request_shutdown(self) -> None:
@@ -105,6 +113,9 @@ class RoleSet:
         if self.worker is not None:
             grace = 0.0 if self.hurried else self.runtime.settings.server.shutdown_grace_s
             await self.worker.stop(grace)
+        if self.metrics_listener is not None:
+            # Only now: liveness probes keep passing while running tasks use their grace.
+            await self.metrics_listener.stop()
         await stop_supervisor(self.runtime)  # after the tasks that call plugins (plugins §4.8)
         if self._heartbeat is not None:
             self._heartbeat.cancel()
