@@ -30,19 +30,16 @@ import uuid  # noqa: E402
 from typing import Any  # noqa: E402
 
 import psycopg  # noqa: E402
-from sqlalchemy import insert  # noqa: E402
+from bench.jobs import insert_identified_series  # noqa: E402
 from tests.pg_cluster import start_cluster  # noqa: E402
 
-from colophon.db.clock import utcnow  # noqa: E402
 from colophon.db.database import Database  # noqa: E402
 from colophon.db.migrate import upgrade_to_head  # noqa: E402
-from colophon.library.models import Library, Series  # noqa: E402
+from colophon.library.models import Library  # noqa: E402
 from colophon.metadata.apply import ApplyingPlugin, apply_series_metadata  # noqa: E402
-from colophon.metadata.models import SeriesMetadata  # noqa: E402
 from colophon.metadata.payloads import NormalisedPayload, normalise_series_payload  # noqa: E402
 from colophon.metadata.permissions import PluginPermissions  # noqa: E402
 
-CHUNK = 1000
 PLUGIN = ApplyingPlugin("bench", PluginPermissions.from_stored(["metadata:write:*"]))
 
 
@@ -81,27 +78,11 @@ def full_payload(index: int) -> NormalisedPayload:
 
 
 async def seed(db: Database, count: int) -> list[uuid.UUID]:
-    """`count` series with a title-only metadata row, in bulk."""
-    library_id, now, ids = uuid.uuid4(), utcnow(), []
+    """`count` series with a title-only metadata row (and an echo id), in bulk."""
+    library_id = uuid.uuid4()
     async with db.write() as session:
         session.add(Library(id=library_id, name="Bench", root_path="/bench"))
-    for start in range(0, count, CHUNK):
-        chunk = [uuid.uuid4() for _ in range(min(CHUNK, count - start))]
-        ids.extend(chunk)
-        series = [
-            {"id": sid, "library_id": library_id, "path": f"s{start + i}", "name": f"S{start + i}",
-             "created_at": now, "updated_at": now}
-            for i, sid in enumerate(chunk)
-        ]  # fmt: skip
-        metadata = [
-            {"series_id": sid, "title": f"Series {start + i}", "search_title": "",
-             "created_at": now, "updated_at": now}
-            for i, sid in enumerate(chunk)
-        ]  # fmt: skip
-        async with db.write() as session:
-            await session.execute(insert(Series), series)
-            await session.execute(insert(SeriesMetadata), metadata)
-    return ids
+    return await insert_identified_series(db, library_id, count)
 
 
 async def apply_all(

@@ -29,6 +29,7 @@ from sqlalchemy import insert
 from colophon.app import task_abandoned_hooks, task_handlers
 from colophon.config import load_settings
 from colophon.db.clock import utcnow
+from colophon.db.database import Database
 from colophon.db.migrate import upgrade_to_head
 from colophon.jobs import dryrun, service
 from colophon.jobs.job_types import RefreshConfig
@@ -84,15 +85,18 @@ async def seed(runtime: Runtime, series: int, *, latency_ms: int) -> uuid.UUID:
                 admin_config={"latencyMs": latency_ms},
             )
         )
-    await insert_identified_series(runtime, library_id, series)
+    await insert_identified_series(runtime.db, library_id, series)
     return library_id
 
 
-async def insert_identified_series(runtime: Runtime, library_id: uuid.UUID, series: int) -> None:
+async def insert_identified_series(
+    db: Database, library_id: uuid.UUID, series: int
+) -> list[uuid.UUID]:
     """``series`` series of the library, each already linked to the echo plugin, in bulk."""
-    now = utcnow()
+    now, all_ids = utcnow(), []
     for start in range(0, series, CHUNK):
         ids = [uuid.uuid4() for _ in range(min(CHUNK, series - start))]
+        all_ids.extend(ids)
         rows = [
             {"id": sid, "library_id": library_id, "path": f"s{start + i}", "name": f"S{start + i}",
              "created_at": now, "updated_at": now}
@@ -108,10 +112,11 @@ async def insert_identified_series(runtime: Runtime, library_id: uuid.UUID, seri
              "external_id": f"Series {start + i:06}", "created_at": now, "updated_at": now}
             for i, sid in enumerate(ids)
         ]  # fmt: skip
-        async with runtime.db.write() as session:
+        async with db.write() as session:
             await session.execute(insert(Series), rows)
             await session.execute(insert(SeriesMetadata), metadata)
             await session.execute(insert(SeriesExternalId), external)
+    return all_ids
 
 
 def refresh_body(concurrency: int) -> CreateJob:

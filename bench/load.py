@@ -92,7 +92,7 @@ async def seed(
                 permissions=["metadata:read", "metadata:write:*"],
             )
         )  # fmt: skip
-    await insert_identified_series(runtime, library_id, series)
+    await insert_identified_series(runtime.db, library_id, series)
     return library_id
 
 
