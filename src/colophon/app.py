@@ -7,6 +7,7 @@ import contextlib
 import importlib
 import os
 import signal
+import socket
 from collections.abc import AsyncIterator, Iterator
 from types import FrameType
 
@@ -23,7 +24,7 @@ from colophon.api.sse import router as sse_router
 from colophon.api.web_app import WebApp, web_dir_for
 from colophon.auth import routes as auth_routes
 from colophon.auth.service import bootstrap_admin, count_users
-from colophon.config import Settings
+from colophon.config import ServerSettings, Settings
 from colophon.db.connect import wait_for_database
 from colophon.db.migrate import require_head, upgrade_to_head
 from colophon.jobs import routes as job_routes
@@ -185,6 +186,16 @@ async def run_headless(runtime: Runtime) -> int:
     return 130 if roles.hurried else 0
 
 
+def log_serving(server: ServerSettings) -> None:
+    """Say where the API and web app are reached, once the listener is up (§1.2 step 13).
+
+    ``server.publicUrl`` is the address users open (behind a proxy it differs from the listen
+    address); the spec gives it no other use, so this line is where it shows.
+    """
+    listen = f"http://{server.host}:{server.port}"
+    log.info("serving", url=server.public_url or listen, listen=listen)
+
+
 class ColophonServer(uvicorn.Server):
     """uvicorn, plus the first shutdown steps at the signal itself (§1.3).
 
@@ -207,6 +218,12 @@ class ColophonServer(uvicorn.Server):
             yield
             # uvicorn re-raises the signal after a graceful stop; §1.3 wants exit code 0.
             self._captured_signals.clear()
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            runtime: Runtime = self.app.state.runtime
+            log_serving(runtime.settings.server)
 
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
         roles: RoleSet | None = getattr(self.app.state, "roles", None)
