@@ -635,7 +635,7 @@ def seed(
         bool, typer.Option("--dry-run", help="Validate (plugins started), write nothing.")
     ] = False,
 ) -> None:
-    """Apply a seed file: libraries and plugins, idempotently (platform §7)."""
+    """Apply a seed file: users, libraries, plugins and jobs, idempotently (platform §7)."""
     settings = _load().settings
     document = _seed_document(file)
 
