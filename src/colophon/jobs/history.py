@@ -19,10 +19,12 @@ from colophon.jobs.runs import ACTIVE_RUN_MESSAGE, find_active_run
 from colophon.jobs.schemas import (
     ChangeDto,
     ChangePage,
+    RevertSummaryDto,
     RunDetailDto,
     RunDto,
     RunPage,
     RunStartedDto,
+    RunSummaryDto,
 )
 from colophon.jobs.service import get_job_row
 from colophon.metadata.models import BookMetadata, MetadataChange, SeriesMetadata
@@ -71,12 +73,16 @@ def run_dto(run: LibraryJobRun, change_count: int) -> RunDto:
         started_at=run.started_at,
         finished_at=run.finished_at,
         message=run.message,
-        summary=camel_keys(run.summary) if run.summary is not None else None,
+        summary=RunSummaryDto.model_validate(run.summary) if run.summary is not None else None,
         config=camel_keys(run.config) if run.config is not None else None,
         change_count=change_count,
         reverted_at=run.reverted_at,
         reverted_by=run.reverted_by,
-        revert_summary=run.revert_summary,
+        revert_summary=(
+            RevertSummaryDto.model_validate(run.revert_summary)
+            if run.revert_summary is not None
+            else None
+        ),
     )
 
 

@@ -12,6 +12,12 @@ from colophon.wire import Instant, JsonValue, RequestModel, WireModel
 
 NOT_NULL = "Input should not be null"
 
+RunTrigger = Literal["schedule", "manual"]
+RunOutcome = Literal["success", "partial", "failure", "cancelled"]
+ActiveRunStatus = Literal["pending", "running"]
+RunStatus = Literal[ActiveRunStatus, RunOutcome]
+RevertSkipCode = Literal["entity_missing", "locked", "changed_since", "not_revertible"]
+
 
 class CreateJob(RequestModel):
     """POST /libraries/{id}/jobs (API-1)."""
@@ -69,7 +75,7 @@ class UnsavedDryRun(RequestModel):
 class ActiveRunDto(WireModel):
     run_id: uuid.UUID
     task_id: uuid.UUID | None
-    status: str
+    status: ActiveRunStatus
 
 
 class LibraryJobDto(WireModel):
@@ -85,7 +91,7 @@ class LibraryJobDto(WireModel):
     config: dict[str, Any] | None
     next_run_at: Instant | None
     last_run_at: Instant | None
-    last_run_status: str | None
+    last_run_status: RunOutcome | None
     last_run_message: str | None
     active_run: ActiveRunDto | None
     created_at: Instant
@@ -116,6 +122,55 @@ class CronPreviewDto(WireModel):
     next_runs: list[str]
 
 
+class SkippedCountsDto(WireModel):
+    """The four skip counters of a run summary: two from the planner, two at run time."""
+
+    no_external_id: int
+    recently_synced: int
+    no_match_candidate: int
+    low_confidence: int
+
+
+class RunErrorDto(WireModel):
+    entity_type: Literal["series", "book"]
+    entity_id: uuid.UUID
+    name: str
+    message: str
+
+
+class RunSummaryDto(WireModel):
+    """The run summary of §7.5 (RUN-20); every key is always present."""
+
+    planned: int
+    succeeded: int
+    failed: int
+    skipped: SkippedCountsDto
+    not_processed: int
+    items_changed: int
+    fields_changed: int
+    rate_limit_retries: int
+    plan_failure: str | None
+    errors: list[RunErrorDto]
+
+
+class RevertSkipDto(WireModel):
+    entity_type: Literal["series", "book"]
+    entity_id: uuid.UUID
+    field: str
+    reason: RevertSkipCode
+    message: str
+
+
+class RevertSummaryDto(WireModel):
+    """REV-3: the result of the last revert attempt of a run."""
+
+    restored: int
+    skipped: int
+    failed: int
+    skipped_by_reason: dict[RevertSkipCode, int]
+    skipped_items: list[RevertSkipDto]
+
+
 class RunDto(WireModel):
     """HIST-3."""
 
@@ -123,20 +178,20 @@ class RunDto(WireModel):
     job_id: uuid.UUID
     library_id: uuid.UUID
     task_id: uuid.UUID | None
-    trigger: Literal["schedule", "manual"]
-    status: str
+    trigger: RunTrigger
+    status: RunStatus
     scheduled_for: Instant | None
     requested_by: uuid.UUID | None
     created_at: Instant
     started_at: Instant | None
     finished_at: Instant | None
     message: str | None
-    summary: dict[str, Any] | None
+    summary: RunSummaryDto | None
     config: dict[str, Any] | None
     change_count: int
     reverted_at: Instant | None
     reverted_by: uuid.UUID | None
-    revert_summary: dict[str, Any] | None
+    revert_summary: RevertSummaryDto | None
 
 
 class RunPage(WireModel):
@@ -146,7 +201,7 @@ class RunPage(WireModel):
 
 class ChangeDto(WireModel):
     id: int
-    entity_type: str
+    entity_type: Literal["series", "book"]
     entity_id: uuid.UUID
     entity_name: str | None
     field: str

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field
 
+from colophon.metadata.schemas import SeriesStatus
+from colophon.tasks.schemas import TaskProgressDto
 from colophon.wire import Instant, RequestModel, WireModel
+
+# The scanner's outcomes: web-ui §3.2 shows them as Completed / Failed / Cancelled.
+LastScanStatus = Literal["completed", "failed", "cancelled"]
 
 
 class CreateLibrary(RequestModel):
@@ -28,7 +33,7 @@ class ScanRequest(RequestModel):
 
 class ActiveScanDto(WireModel):
     task_id: uuid.UUID
-    progress: dict[str, Any] | None
+    progress: TaskProgressDto | None
 
 
 class LibraryDto(WireModel):
@@ -39,7 +44,7 @@ class LibraryDto(WireModel):
     book_count: int
     job_count: int
     last_scan_at: Instant | None
-    last_scan_status: str | None
+    last_scan_status: LastScanStatus | None
     active_scan: ActiveScanDto | None
     created_at: Instant
     updated_at: Instant
@@ -68,7 +73,7 @@ class MatchDto(WireModel):
 class SeriesRowDto(WireModel):
     id: uuid.UUID
     title: str
-    status: str | None
+    status: SeriesStatus | None
     book_count: int
     deleted: bool
     updated_at: Instant

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import uuid
+from typing import Literal
 
 from pydantic import ConfigDict, Field, StrictBool
 from pydantic.alias_generators import to_camel
 
 from colophon.wire import Instant, JsonValue, Page, RequestModel, WireModel
+
+# The values the series_metadata / book_metadata CHECK constraints allow (metadata §3.2, §3.3).
+SeriesStatus = Literal["ongoing", "ended", "hiatus", "abandoned", "unknown"]
+ReadingDirection = Literal["ltr", "rtl", "ttb", "webtoon"]
+BookType = Literal[
+    "comic", "manga", "novel", "novella", "anthology", "artbook",
+    "oneshot", "omnibus", "graphic_novel", "magazine",
+]  # fmt: skip
 
 
 class AuthorDto(WireModel):
@@ -55,7 +64,7 @@ class SeriesMetadataDto(WireModel):
     alternate_titles: list[AlternateTitleDto]
     summary: str | None
     authors: list[AuthorDto]
-    status: str | None
+    status: SeriesStatus | None
     year: int | None
     total_volume_count: int | None
     total_chapter_count: float | None
@@ -63,7 +72,7 @@ class SeriesMetadataDto(WireModel):
     genres: list[str]
     age_rating: int | None
     language: str | None
-    reading_direction: str | None
+    reading_direction: ReadingDirection | None
     publisher: str | None
     imprint: str | None
     external_ids: list[ExternalIdDto]
@@ -100,7 +109,7 @@ class BookMetadataDto(WireModel):
     awards: list[AwardDto]
     genres: list[str]
     tags: list[str]
-    book_type: str | None
+    book_type: BookType | None
     language: str | None
     external_ids: list[ExternalIdDto]
     external_links: list[ExternalLinkDto]

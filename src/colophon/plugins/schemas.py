@@ -11,10 +11,11 @@ from colophon.plugins.models import DEFAULT_PERMISSIONS, DEFAULT_SCOPES
 from colophon.wire import Instant, JsonObject, JsonValue, RequestModel, WireModel
 
 CredentialDelivery = Literal["init_message", "env", "both"]
+HealthStatus = Literal["unknown", "healthy", "degraded", "unhealthy", "disabled"]
 
 
 class PluginHealthDto(WireModel):
-    status: str
+    status: HealthStatus
     consecutive_failures: int
     failure_count: int
     last_error: str | None
@@ -36,7 +37,7 @@ class PluginDto(WireModel):
     working_dir: str | None
     enabled: bool
     admin_config: JsonObject
-    credential_delivery: str
+    credential_delivery: CredentialDelivery
     credential_keys: list[str]
     missing_credentials: list[str]
     permissions: list[str]
@@ -157,7 +158,7 @@ class PluginAction(WireModel):
     icon: str = "search"
     library_ids: list[uuid.UUID]
     search_uri_template: str | None
-    health_status: str
+    health_status: HealthStatus
     capabilities: PluginCapabilities
 
 
@@ -197,7 +198,7 @@ class PluginPreset(WireModel):
     command: str
     args: list[str]
     admin_config: JsonObject
-    credential_delivery: str
+    credential_delivery: CredentialDelivery
     permissions: list[str]
     scopes: list[str]
     rate_limit_per_minute: int

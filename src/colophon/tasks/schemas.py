@@ -3,8 +3,20 @@
 from __future__ import annotations
 
 import uuid
+from typing import Literal
 
 from colophon.wire import Instant, JsonObject, Page, WireModel
+
+TaskStatus = Literal["pending", "processing", "completed", "failed", "cancelled"]
+
+
+class TaskProgressDto(WireModel):
+    """What ``ctx.progress`` stores (§3.10); ``counts`` is flat and keyed per task type."""
+
+    current: int
+    total: int
+    message: str
+    counts: dict[str, int]
 
 
 class TaskDto(WireModel):
@@ -13,7 +25,7 @@ class TaskDto(WireModel):
     id: uuid.UUID
     task_type: str
     title: str
-    status: str
+    status: TaskStatus
     priority: int
     library_id: uuid.UUID | None
     library_name: str | None
@@ -27,8 +39,8 @@ class TaskDto(WireModel):
     attempts: int
     max_attempts: int
     cancel_requested: bool
-    progress: JsonObject | None
-    result: JsonObject | None
+    progress: TaskProgressDto | None
+    result: JsonObject | None  # free-form: each handler returns its own result
     last_error: str | None
     locked_by: str | None
     locked_until: Instant | None

@@ -1288,8 +1288,11 @@ export interface components {
             runId: string;
             /** Taskid */
             taskId: string | null;
-            /** Status */
-            status: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "running";
         };
         /** ActiveScanDto */
         ActiveScanDto: {
@@ -1298,10 +1301,7 @@ export interface components {
              * Format: uuid
              */
             taskId: string;
-            /** Progress */
-            progress: {
-                [key: string]: unknown;
-            } | null;
+            progress: components["schemas"]["TaskProgressDto"] | null;
         };
         /** AlternateTitleDto */
         AlternateTitleDto: {
@@ -1542,7 +1542,7 @@ export interface components {
             /** Tags */
             tags: string[];
             /** Booktype */
-            bookType: string | null;
+            bookType: ("comic" | "manga" | "novel" | "novella" | "anthology" | "artbook" | "oneshot" | "omnibus" | "graphic_novel" | "magazine") | null;
             /** Language */
             language: string | null;
             /** Externalids */
@@ -1785,7 +1785,7 @@ export interface components {
             /** Lastscanat */
             lastScanAt: string | null;
             /** Lastscanstatus */
-            lastScanStatus: string | null;
+            lastScanStatus: ("completed" | "failed" | "cancelled") | null;
             activeScan: components["schemas"]["ActiveScanDto"] | null;
             /** Createdat */
             createdAt: string;
@@ -1809,6 +1809,35 @@ export interface components {
             description: string;
             /** Nextruns */
             nextRuns: string[];
+        };
+        /** DatabaseDownDto */
+        DatabaseDownDto: {
+            /**
+             * Ok
+             * @constant
+             */
+            ok: false;
+            /**
+             * Backend
+             * @enum {string}
+             */
+            backend: "sqlite" | "postgresql";
+        };
+        /** DatabaseHealthDto */
+        DatabaseHealthDto: {
+            /**
+             * Ok
+             * @constant
+             */
+            ok: true;
+            /**
+             * Backend
+             * @enum {string}
+             */
+            backend: "sqlite" | "postgresql";
+            /** Latencyms */
+            latencyMs: number;
+            migration: components["schemas"]["MigrationDto"];
         };
         /**
          * DryRunDto
@@ -1984,6 +2013,37 @@ export interface components {
             /** Fields */
             fields: string[];
         };
+        /**
+         * HealthDto
+         * @description The 200 answer: ``degraded`` when no scheduler or no worker is alive.
+         */
+        HealthDto: {
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ok" | "degraded";
+            /** Version */
+            version: string;
+            setup: components["schemas"]["SetupDto"];
+            database: components["schemas"]["DatabaseHealthDto"];
+            scheduler: components["schemas"]["RoleHealthDto"];
+            worker: components["schemas"]["RoleHealthDto"];
+        };
+        /**
+         * HealthErrorDto
+         * @description The 503 answer: the database failed `SELECT 1` or took longer than 2 s.
+         */
+        HealthErrorDto: {
+            /**
+             * Status
+             * @constant
+             */
+            status: "error";
+            /** Version */
+            version: string;
+            database: components["schemas"]["DatabaseDownDto"];
+        };
         /** JobList */
         JobList: {
             /** Jobs */
@@ -2026,7 +2086,7 @@ export interface components {
             /** Lastscanat */
             lastScanAt: string | null;
             /** Lastscanstatus */
-            lastScanStatus: string | null;
+            lastScanStatus: ("completed" | "failed" | "cancelled") | null;
             activeScan: components["schemas"]["ActiveScanDto"] | null;
             /** Createdat */
             createdAt: string;
@@ -2067,7 +2127,7 @@ export interface components {
             /** Lastrunat */
             lastRunAt: string | null;
             /** Lastrunstatus */
-            lastRunStatus: string | null;
+            lastRunStatus: ("success" | "partial" | "failure" | "cancelled") | null;
             /** Lastrunmessage */
             lastRunMessage: string | null;
             activeRun: components["schemas"]["ActiveRunDto"] | null;
@@ -2082,6 +2142,14 @@ export interface components {
             items: components["schemas"]["LibraryDto"][];
             /** Nextcursor */
             nextCursor: string | null;
+        };
+        /** LiveDto */
+        LiveDto: {
+            /**
+             * Status
+             * @constant
+             */
+            status: "ok";
         };
         /** LoginRequest */
         LoginRequest: {
@@ -2207,6 +2275,13 @@ export interface components {
              */
             maxConcurrency?: number;
         };
+        /** MigrationDto */
+        MigrationDto: {
+            /** Current */
+            current: string | null;
+            /** Head */
+            head: string;
+        };
         /** Page[TaskDto] */
         Page_TaskDto_: {
             /** Items */
@@ -2275,8 +2350,11 @@ export interface components {
             libraryIds: string[];
             /** Searchuritemplate */
             searchUriTemplate: string | null;
-            /** Healthstatus */
-            healthStatus: string;
+            /**
+             * Healthstatus
+             * @enum {string}
+             */
+            healthStatus: "unknown" | "healthy" | "degraded" | "unhealthy" | "disabled";
             capabilities: components["schemas"]["PluginCapabilities"];
         };
         /** PluginActions */
@@ -2350,8 +2428,11 @@ export interface components {
             adminConfig: {
                 [key: string]: unknown;
             };
-            /** Credentialdelivery */
-            credentialDelivery: string;
+            /**
+             * Credentialdelivery
+             * @enum {string}
+             */
+            credentialDelivery: "init_message" | "env" | "both";
             /** Credentialkeys */
             credentialKeys: string[];
             /** Missingcredentials */
@@ -2386,8 +2467,11 @@ export interface components {
         };
         /** PluginHealthDto */
         PluginHealthDto: {
-            /** Status */
-            status: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "unknown" | "healthy" | "degraded" | "unhealthy" | "disabled";
             /** Consecutivefailures */
             consecutiveFailures: number;
             /** Failurecount */
@@ -2425,8 +2509,11 @@ export interface components {
             adminConfig: {
                 [key: string]: unknown;
             };
-            /** Credentialdelivery */
-            credentialDelivery: string;
+            /**
+             * Credentialdelivery
+             * @enum {string}
+             */
+            credentialDelivery: "init_message" | "env" | "both";
             /** Permissions */
             permissions: string[];
             /** Scopes */
@@ -2569,6 +2656,58 @@ export interface components {
             /** Revision */
             revision: number;
         };
+        /** RevertSkipDto */
+        RevertSkipDto: {
+            /**
+             * Entitytype
+             * @enum {string}
+             */
+            entityType: "series" | "book";
+            /**
+             * Entityid
+             * Format: uuid
+             */
+            entityId: string;
+            /** Field */
+            field: string;
+            /**
+             * Reason
+             * @enum {string}
+             */
+            reason: "entity_missing" | "locked" | "changed_since" | "not_revertible";
+            /** Message */
+            message: string;
+        };
+        /**
+         * RevertSummaryDto
+         * @description REV-3: the result of the last revert attempt of a run.
+         */
+        RevertSummaryDto: {
+            /** Restored */
+            restored: number;
+            /** Skipped */
+            skipped: number;
+            /** Failed */
+            failed: number;
+            /** Skippedbyreason */
+            skippedByReason: {
+                [key: string]: number;
+            };
+            /** Skippeditems */
+            skippedItems: components["schemas"]["RevertSkipDto"][];
+        };
+        /**
+         * RoleHealthDto
+         * @description One role (scheduler or worker): ``ok`` when at least one instance is alive.
+         */
+        RoleHealthDto: {
+            /** Ok */
+            ok: boolean;
+            /** Alive */
+            alive: number;
+            /** Lastheartbeatages */
+            lastHeartbeatAgeS: number | null;
+        };
         /** RunDetailDto */
         RunDetailDto: {
             /**
@@ -2593,8 +2732,11 @@ export interface components {
              * @enum {string}
              */
             trigger: "schedule" | "manual";
-            /** Status */
-            status: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "running" | "success" | "partial" | "failure" | "cancelled";
             /** Scheduledfor */
             scheduledFor: string | null;
             /** Requestedby */
@@ -2607,10 +2749,7 @@ export interface components {
             finishedAt: string | null;
             /** Message */
             message: string | null;
-            /** Summary */
-            summary: {
-                [key: string]: unknown;
-            } | null;
+            summary: components["schemas"]["RunSummaryDto"] | null;
             /** Config */
             config: {
                 [key: string]: unknown;
@@ -2621,10 +2760,7 @@ export interface components {
             revertedAt: string | null;
             /** Revertedby */
             revertedBy: string | null;
-            /** Revertsummary */
-            revertSummary: {
-                [key: string]: unknown;
-            } | null;
+            revertSummary: components["schemas"]["RevertSummaryDto"] | null;
             changes: components["schemas"]["ChangePage"];
         };
         /**
@@ -2654,8 +2790,11 @@ export interface components {
              * @enum {string}
              */
             trigger: "schedule" | "manual";
-            /** Status */
-            status: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "running" | "success" | "partial" | "failure" | "cancelled";
             /** Scheduledfor */
             scheduledFor: string | null;
             /** Requestedby */
@@ -2668,10 +2807,7 @@ export interface components {
             finishedAt: string | null;
             /** Message */
             message: string | null;
-            /** Summary */
-            summary: {
-                [key: string]: unknown;
-            } | null;
+            summary: components["schemas"]["RunSummaryDto"] | null;
             /** Config */
             config: {
                 [key: string]: unknown;
@@ -2682,10 +2818,24 @@ export interface components {
             revertedAt: string | null;
             /** Revertedby */
             revertedBy: string | null;
-            /** Revertsummary */
-            revertSummary: {
-                [key: string]: unknown;
-            } | null;
+            revertSummary: components["schemas"]["RevertSummaryDto"] | null;
+        };
+        /** RunErrorDto */
+        RunErrorDto: {
+            /**
+             * Entitytype
+             * @enum {string}
+             */
+            entityType: "series" | "book";
+            /**
+             * Entityid
+             * Format: uuid
+             */
+            entityId: string;
+            /** Name */
+            name: string;
+            /** Message */
+            message: string;
         };
         /** RunPage */
         RunPage: {
@@ -2709,6 +2859,31 @@ export interface components {
              * Format: uuid
              */
             runId: string;
+        };
+        /**
+         * RunSummaryDto
+         * @description The run summary of §7.5 (RUN-20); every key is always present.
+         */
+        RunSummaryDto: {
+            /** Planned */
+            planned: number;
+            /** Succeeded */
+            succeeded: number;
+            /** Failed */
+            failed: number;
+            skipped: components["schemas"]["SkippedCountsDto"];
+            /** Notprocessed */
+            notProcessed: number;
+            /** Itemschanged */
+            itemsChanged: number;
+            /** Fieldschanged */
+            fieldsChanged: number;
+            /** Ratelimitretries */
+            rateLimitRetries: number;
+            /** Planfailure */
+            planFailure: string | null;
+            /** Errors */
+            errors: components["schemas"]["RunErrorDto"][];
         };
         /**
          * SavedDryRun
@@ -2830,7 +3005,7 @@ export interface components {
             /** Authors */
             authors: components["schemas"]["AuthorDto"][];
             /** Status */
-            status: string | null;
+            status: ("ongoing" | "ended" | "hiatus" | "abandoned" | "unknown") | null;
             /** Year */
             year: number | null;
             /** Totalvolumecount */
@@ -2846,7 +3021,7 @@ export interface components {
             /** Language */
             language: string | null;
             /** Readingdirection */
-            readingDirection: string | null;
+            readingDirection: ("ltr" | "rtl" | "ttb" | "webtoon") | null;
             /** Publisher */
             publisher: string | null;
             /** Imprint */
@@ -2883,7 +3058,7 @@ export interface components {
             /** Title */
             title: string;
             /** Status */
-            status: string | null;
+            status: ("ongoing" | "ended" | "hiatus" | "abandoned" | "unknown") | null;
             /** Bookcount */
             bookCount: number;
             /** Deleted */
@@ -2911,6 +3086,25 @@ export interface components {
             limit?: number;
             /** Cursor */
             cursor?: string | null;
+        };
+        /** SetupDto */
+        SetupDto: {
+            /** Adminexists */
+            adminExists: boolean;
+        };
+        /**
+         * SkippedCountsDto
+         * @description The four skip counters of a run summary: two from the planner, two at run time.
+         */
+        SkippedCountsDto: {
+            /** Noexternalid */
+            noExternalId: number;
+            /** Recentlysynced */
+            recentlySynced: number;
+            /** Nomatchcandidate */
+            noMatchCandidate: number;
+            /** Lowconfidence */
+            lowConfidence: number;
         };
         /** SkippedDto */
         SkippedDto: {
@@ -3004,8 +3198,11 @@ export interface components {
             taskType: string;
             /** Title */
             title: string;
-            /** Status */
-            status: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "processing" | "completed" | "failed" | "cancelled";
             /** Priority */
             priority: number;
             /** Libraryid */
@@ -3034,10 +3231,7 @@ export interface components {
             maxAttempts: number;
             /** Cancelrequested */
             cancelRequested: boolean;
-            /** Progress */
-            progress: {
-                [key: string]: unknown;
-            } | null;
+            progress: components["schemas"]["TaskProgressDto"] | null;
             /** Result */
             result: {
                 [key: string]: unknown;
@@ -3060,6 +3254,22 @@ export interface components {
             startedAt: string | null;
             /** Completedat */
             completedAt: string | null;
+        };
+        /**
+         * TaskProgressDto
+         * @description What ``ctx.progress`` stores (§3.10); ``counts`` is flat and keyed per task type.
+         */
+        TaskProgressDto: {
+            /** Current */
+            current: number;
+            /** Total */
+            total: number;
+            /** Message */
+            message: string;
+            /** Counts */
+            counts: {
+                [key: string]: number;
+            };
         };
         /** TaskStartedDto */
         TaskStartedDto: {
@@ -3217,8 +3427,11 @@ export interface components {
         colophon__jobs__schemas__ChangeDto: {
             /** Id */
             id: number;
-            /** Entitytype */
-            entityType: string;
+            /**
+             * Entitytype
+             * @enum {string}
+             */
+            entityType: "series" | "book";
             /**
              * Entityid
              * Format: uuid
@@ -3272,7 +3485,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["HealthDto"];
                 };
             };
             /** @description Validation rule failed, or the body is not valid JSON */
@@ -3329,6 +3542,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthErrorDto"];
+                };
+            };
         };
     };
     live_api_v1_health_live_get: {
@@ -3346,9 +3568,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: string;
-                    };
+                    "application/json": components["schemas"]["LiveDto"];
                 };
             };
             /** @description Validation rule failed, or the body is not valid JSON */

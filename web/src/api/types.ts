@@ -1,10 +1,10 @@
 /**
  * Wire types of the Colophon API, aliased from the generated `schema.d.ts` (`npm run gen:api`).
  *
- * Where the server publishes a plain `string` for a closed set, or an untyped `dict` for a
- * structure the specs fix (task progress, job config, run summary, plugin manifest), the alias
- * narrows that one property and keeps the rest generated. The health body has no published
- * schema and is written from platform §8.1.
+ * The server publishes closed sets as enums and fixed structures (task progress, run and
+ * revert summaries, the health body) as schemas. Where it still publishes an untyped `dict`
+ * for a structure the specs fix (job config, plugin manifest, search preview), the alias
+ * narrows that one property and keeps the rest generated.
  */
 import type { components } from "./schema";
 
@@ -40,41 +40,23 @@ export interface ErrorBody {
 export type Role = "reader" | "maintainer" | "admin";
 export type Me = Schemas["MeDto"];
 export type LoginResponse = Schemas["LoginResponse"];
-/** `GET /health`: published without a schema. */
-export interface Health {
-  status: string;
-  version: string;
-  setup: { adminExists: boolean };
-}
+/** `GET /health` when the database answers (platform §9.2); 503 carries `HealthErrorDto`. */
+export type Health = Schemas["HealthDto"];
 
 // ── libraries (platform §8.3, web-ui §8) ───────────────────────────────────────────────
-export type ScanStatus = "completed" | "failed" | "cancelled";
-/** Task progress (platform §3): published as an untyped object. */
-export interface TaskProgress {
-  current: number;
-  total: number;
-  message: string | null;
-  counts: Record<string, number> | null;
-}
-export interface ActiveScan {
-  taskId: Uuid;
-  progress: TaskProgress | null;
-}
-export type Library = Omit<Schemas["LibraryDto"], "lastScanStatus" | "activeScan"> & {
-  lastScanStatus: ScanStatus | null;
-  activeScan: ActiveScan | null;
-};
-export type CreatedLibrary = Omit<Schemas["CreatedLibraryDto"], "lastScanStatus" | "activeScan"> & {
-  lastScanStatus: ScanStatus | null;
-  activeScan: ActiveScan | null;
-};
+export type ScanStatus = NonNullable<Schemas["LibraryDto"]["lastScanStatus"]>;
+/** Task progress (platform §3.10). */
+export type TaskProgress = Schemas["TaskProgressDto"];
+export type ActiveScan = Schemas["ActiveScanDto"];
+export type Library = Schemas["LibraryDto"];
+export type CreatedLibrary = Schemas["CreatedLibraryDto"];
 export type CreateLibrary = Schemas["CreateLibrary"];
 export type TaskStarted = Schemas["TaskStartedDto"];
 
-export type SeriesStatus = "ongoing" | "ended" | "hiatus" | "abandoned" | "unknown";
+export type SeriesStatus = NonNullable<Schemas["SeriesRowDto"]["status"]>;
 export type SeriesMatch = Schemas["MatchDto"];
-export type SeriesListItem = Omit<Schemas["SeriesRowDto"], "status"> & { status: SeriesStatus | null };
-export type SeriesListPage = Omit<Schemas["SeriesPage"], "items"> & { items: SeriesListItem[] };
+export type SeriesListItem = Schemas["SeriesRowDto"];
+export type SeriesListPage = Schemas["SeriesPage"];
 export type SeriesRow = Schemas["SeriesDto"];
 export type BookRow = Schemas["BookDto"];
 
@@ -119,13 +101,12 @@ export type AutoMatchResponse = Omit<Schemas["AutoMatchResponse"], "candidate" |
 export type CoverRow = Schemas["CoverDto"];
 
 // ── plugins (plugins §7, library-jobs API-6) ───────────────────────────────────────────
-export type HealthStatus = "healthy" | "degraded" | "unhealthy" | "disabled" | "unknown";
+export type HealthStatus = Schemas["PluginHealthDto"]["status"];
 export type ProviderSide = "series" | "book";
 export type PluginCapabilities = Partial<Omit<Schemas["PluginCapabilities"], "metadataProvider">> & {
   metadataProvider: ProviderSide[];
 };
-export type PluginAction = Omit<Schemas["PluginAction"], "healthStatus" | "capabilities"> & {
-  healthStatus: HealthStatus;
+export type PluginAction = Omit<Schemas["PluginAction"], "capabilities"> & {
   capabilities: PluginCapabilities;
 };
 export type PluginActionsResponse = Omit<Schemas["PluginActions"], "actions"> & { actions: PluginAction[] };
@@ -154,12 +135,10 @@ export interface PluginManifest {
   requiredCredentials?: RequiredCredential[];
   configSchema?: { description?: string; fields: ConfigSchemaField[] } | null;
 }
-export type CredentialDelivery = "init_message" | "env" | "both";
-export type Plugin = Omit<Schemas["PluginDto"], "manifest" | "credentialDelivery" | "health" | "adminConfig"> & {
+export type CredentialDelivery = Schemas["PluginDto"]["credentialDelivery"];
+export type Plugin = Omit<Schemas["PluginDto"], "manifest" | "adminConfig"> & {
   manifest: PluginManifest | null;
-  credentialDelivery: CredentialDelivery;
   adminConfig: Record<string, JsonValue>;
-  health: Omit<Schemas["PluginHealthDto"], "status"> & { status: HealthStatus };
 };
 export type CreatePlugin = Schemas["CreatePlugin"];
 export type UpdatePlugin = Schemas["UpdatePlugin"];
@@ -172,15 +151,13 @@ export type PluginTestResult = Omit<Schemas["PluginTestResult"], "manifest" | "c
 // ── jobs (library-jobs §3, §8, §9, §10) ────────────────────────────────────────────────
 export type MetadataRefreshConfigIn = Schemas["MetadataRefreshConfigIn"];
 export type JobScope = NonNullable<MetadataRefreshConfigIn["scope"]>;
-export type RunStatus = "pending" | "running" | "success" | "partial" | "failure" | "cancelled";
-export type LastRunStatus = "success" | "partial" | "failure" | "cancelled";
+export type RunStatus = Schemas["RunDto"]["status"];
+export type LastRunStatus = NonNullable<Schemas["LibraryJobDto"]["lastRunStatus"]>;
 /** A stored job config: every field present (the server fills defaults on write). */
 export type MetadataRefreshConfig = Required<MetadataRefreshConfigIn>;
-export type ActiveRun = Omit<Schemas["ActiveRunDto"], "status"> & { status: "pending" | "running" };
-export type LibraryJob = Omit<Schemas["LibraryJobDto"], "config" | "lastRunStatus" | "activeRun"> & {
+export type ActiveRun = Schemas["ActiveRunDto"];
+export type LibraryJob = Omit<Schemas["LibraryJobDto"], "config"> & {
   config: MetadataRefreshConfig | null;
-  lastRunStatus: LastRunStatus | null;
-  activeRun: ActiveRun | null;
 };
 export type CreateJob = Schemas["CreateJob"];
 export type PatchJob = Schemas["PatchJob"];
@@ -203,48 +180,21 @@ export type DryRunResponse = Omit<Schemas["DryRunDto"], "config" | "sample"> & {
 };
 export type UnsavedDryRun = Schemas["UnsavedDryRun"];
 export type SavedDryRun = Schemas["SavedDryRun"];
-/** A run's `summary` (library-jobs §9.2): published as an untyped object. */
-export interface RunSummary {
-  planned: number;
-  succeeded: number;
-  failed: number;
-  skipped: {
-    noExternalId: number;
-    recentlySynced: number;
-    noMatchCandidate: number;
-    lowConfidence: number;
-  };
-  notProcessed: number;
-  itemsChanged: number;
-  fieldsChanged: number;
-  rateLimitRetries: number;
-  planFailure: string | null;
-  errors: { entityType: EntityType; entityId: Uuid; name: string; message: string }[];
-}
-/** A run's `revertSummary` (library-jobs §10.3): published as an untyped object. */
-export interface RevertSummary {
-  restored: number;
-  skipped: number;
-  failed: number;
-  skippedByReason: Record<string, number>;
-  skippedItems: { entityType: EntityType; entityId: Uuid; field: string; reason: string; message: string }[];
-}
-type RunNarrowing = { status: RunStatus; summary: RunSummary | null; revertSummary: RevertSummary | null };
-export type JobRun = Omit<Schemas["RunDto"], keyof RunNarrowing> & RunNarrowing;
+/** A run's `summary` (library-jobs §7.5). */
+export type RunSummary = Schemas["RunSummaryDto"];
+/** A run's `revertSummary` (library-jobs REV-3). */
+export type RevertSummary = Schemas["RevertSummaryDto"];
+export type JobRun = Schemas["RunDto"];
 export type RunPage = Page<JobRun>;
-export type RunChange = Omit<Schemas["colophon__jobs__schemas__ChangeDto"], "before" | "after" | "entityType"> & {
-  entityType: EntityType;
+export type RunChange = Omit<Schemas["colophon__jobs__schemas__ChangeDto"], "before" | "after"> & {
   before: JsonValue;
   after: JsonValue;
 };
-export type JobRunDetail = Omit<Schemas["RunDetailDto"], keyof RunNarrowing | "changes"> &
-  RunNarrowing & { changes: Page<RunChange> };
+export type JobRunDetail = Omit<Schemas["RunDetailDto"], "changes"> & { changes: Page<RunChange> };
 
 // ── tasks (platform §3.11) ─────────────────────────────────────────────────────────────
-export type TaskStatus = "pending" | "processing" | "completed" | "failed" | "cancelled";
-export type Task = Omit<Schemas["TaskDto"], "status" | "progress" | "params" | "result"> & {
-  status: TaskStatus;
-  progress: TaskProgress | null;
+export type TaskStatus = Schemas["TaskDto"]["status"];
+export type Task = Omit<Schemas["TaskDto"], "params" | "result"> & {
   params: Record<string, JsonValue>;
   result: JsonValue;
 };

@@ -11,8 +11,7 @@ export const meQuery = queryOptions({
 
 export const healthQuery = queryOptions({
   queryKey: ["health"],
-  // The health body has no published schema; its shape is platform §8.1's.
-  queryFn: async () => (await dataOrThrow(api.GET("/health"))) as Health,
+  queryFn: async (): Promise<Health> => dataOrThrow(api.GET("/health")),
   retry: false,
 });
 

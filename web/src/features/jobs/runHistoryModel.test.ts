@@ -38,10 +38,11 @@ describe("run history (web-ui §3.9)", () => {
     expect(revertButtonLabel(run())).toBe("Revert");
   });
 
-  it("labels revert skips by code, else the server message", () => {
+  it("labels revert skips by code", () => {
     const base = { entityType: "series" as const, entityId: "s", field: "summary", message: "Changed since the run" };
     expect(revertSkipLabel({ ...base, reason: "changed_since" })).toBe("Changed again since");
     expect(revertSkipLabel({ ...base, reason: "not_revertible" })).toBe("Covers are not reverted");
-    expect(revertSkipLabel({ ...base, reason: "mystery", message: "Odd" })).toBe("Odd");
+    expect(revertSkipLabel({ ...base, reason: "locked", message: "Field is locked" })).toBe("Locked now");
+    expect(revertSkipLabel({ ...base, reason: "entity_missing", message: "Entity no longer exists" })).toBe("Item no longer exists");
   });
 });

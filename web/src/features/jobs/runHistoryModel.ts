@@ -55,15 +55,18 @@ export function revertButtonLabel(run: JobRun): string {
   return run.revertSummary && run.revertSummary.failed > 0 && !run.revertedAt ? "Revert again" : "Revert";
 }
 
-const REVERT_SKIP_LABELS: Record<string, string> = {
+type RevertSkipItem = RevertSummary["skippedItems"][number];
+
+/** One label per code the server publishes (library-jobs REV-2); a new code fails to compile. */
+const REVERT_SKIP_LABELS: Record<RevertSkipItem["reason"], string> = {
   changed_since: "Changed again since",
   locked: "Locked now",
   entity_missing: "Item no longer exists",
   not_revertible: "Covers are not reverted",
 };
 
-export function revertSkipLabel(item: RevertSummary["skippedItems"][number]): string {
-  return REVERT_SKIP_LABELS[item.reason] ?? item.message;
+export function revertSkipLabel(item: RevertSkipItem): string {
+  return REVERT_SKIP_LABELS[item.reason];
 }
 
 export function revertToastMessage(summary: Pick<RevertSummary, "restored" | "skipped">): string {
