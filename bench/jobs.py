@@ -173,7 +173,7 @@ async def bench_throughput(series: int, latency_ms: int, concurrency: int) -> No
         finally:
             await stop_supervisor(runtime)
             await runtime.db.dispose()
-    assert summary is not None and summary["succeeded"] == series, summary
+    assert summary is not None and summary.succeeded == series, summary
     if latency_ms:
         ideal_s = series * latency_ms / 1000 / concurrency
         print(
