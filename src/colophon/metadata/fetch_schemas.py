@@ -147,7 +147,7 @@ class AutoMatchResponse(WireModel):
     """`matched` with the apply result, or why not (`no_match_candidate`, `low_confidence`)."""
 
     matched: bool
-    reason: str | None = None
+    reason: Literal["no_match_candidate", "low_confidence"] | None = None
     query: str | None
     candidate: SearchResultDto | None = None
     threshold: float | None = None

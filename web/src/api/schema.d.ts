@@ -1408,7 +1408,7 @@ export interface components {
             /** Matched */
             matched: boolean;
             /** Reason */
-            reason?: string | null;
+            reason?: ("no_match_candidate" | "low_confidence") | null;
             /** Query */
             query: string | null;
             candidate?: components["schemas"]["SearchResultDto"] | null;

@@ -93,10 +93,9 @@ export type PreviewField = Omit<Schemas["PreviewField"], "currentValue" | "propo
 };
 export type FetchPreviewResponse = Omit<Schemas["PreviewResponse"], "fields"> & { fields: PreviewField[] };
 export type ApplyResponse = Schemas["ApplyResponse"];
-export type AutoMatchReason = "no_match_candidate" | "low_confidence";
-export type AutoMatchResponse = Omit<Schemas["AutoMatchResponse"], "candidate" | "reason"> & {
+export type AutoMatchReason = NonNullable<Schemas["AutoMatchResponse"]["reason"]>;
+export type AutoMatchResponse = Omit<Schemas["AutoMatchResponse"], "candidate"> & {
   candidate?: SearchResult | null;
-  reason?: AutoMatchReason | null;
 };
 export type CoverRow = Schemas["CoverDto"];
 
