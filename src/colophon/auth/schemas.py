@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from typing import Literal
 
 from pydantic import Field
 
+from colophon.auth.permissions import Role
 from colophon.wire import Instant, RequestModel, WireModel
 
 
@@ -17,9 +19,9 @@ class LoginRequest(RequestModel):
 class MeDto(WireModel):
     id: uuid.UUID
     username: str
-    role: str
+    role: Role
     permissions: list[str]
-    auth_method: str
+    auth_method: Literal["session", "apikey"]
 
 
 class LoginResponse(WireModel):
@@ -60,7 +62,7 @@ class UserDto(WireModel):
     id: uuid.UUID
     username: str
     email: str | None
-    role: str
+    role: Role
     is_active: bool
     created_at: Instant
     last_login_at: Instant | None

@@ -2182,12 +2182,14 @@ export interface components {
             id: string;
             /** Username */
             username: string;
-            /** Role */
-            role: string;
+            role: components["schemas"]["Role"];
             /** Permissions */
             permissions: string[];
-            /** Authmethod */
-            authMethod: string;
+            /**
+             * Authmethod
+             * @enum {string}
+             */
+            authMethod: "session" | "apikey";
         };
         /**
          * MetadataChangeDto
@@ -2696,6 +2698,11 @@ export interface components {
             /** Skippeditems */
             skippedItems: components["schemas"]["RevertSkipDto"][];
         };
+        /**
+         * Role
+         * @enum {string}
+         */
+        Role: "reader" | "maintainer" | "admin";
         /**
          * RoleHealthDto
          * @description One role (scheduler or worker): ``ok`` when at least one instance is alive.
@@ -3409,8 +3416,7 @@ export interface components {
             username: string;
             /** Email */
             email: string | null;
-            /** Role */
-            role: string;
+            role: components["schemas"]["Role"];
             /** Isactive */
             isActive: boolean;
             /** Createdat */
