@@ -10,6 +10,7 @@ from tests.conftest import ApiClient
 from tests.jobs.conftest import Catalogue, JobFactory, add_plugin, job_body, jobs_url
 
 from colophon.db.tables import metadata
+from colophon.plugins.supervisor import supervisor_of
 from colophon.runtime import Runtime
 
 
@@ -39,7 +40,8 @@ async def test_saved_dry_run_samples_real_changes_and_writes_nothing(
     await catalogue.series("No id")
     job = await make_job(config={"fieldGroups": ["descriptive", "status"]})
     url = f"{jobs_url(library_id)}/{job['id']}/dry-run"
-    await admin.post(url, json={"sampleSize": 1})  # warm the plugin (its health row settles)
+    await admin.post(url, json={"sampleSize": 1})  # warm the plugin up
+    await supervisor_of(app_runtime).flush()  # its start and health writes land before we look
     events: list[str] = []
 
     async def listen(event: Any) -> None:
