@@ -106,6 +106,14 @@ async def test_cancel_while_processing_stops_dispatch_and_records_cancelled(
     url = f"{jobs_url(library_id)}/{job['id']}"
     ids = (await admin.post(f"{url}/run-now")).json()
     await wait_for_run(admin, library_id, job["id"], ids["runId"], statuses=("running",))
+    refused = await admin.delete(url)  # a job with an active run cannot be deleted
+    assert refused.status_code == 409
+    assert refused.json() == {
+        "error": "conflict",
+        "message": "job has an active run; cancel it first",
+        "taskId": ids["taskId"],
+        "runId": ids["runId"],
+    }
     cancel = await admin.post(f"/api/v1/tasks/{ids['taskId']}/cancel")
     assert cancel.json()["message"] == "Cancellation requested"
     again = await admin.post(f"{url}/run-now")

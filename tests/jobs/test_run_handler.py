@@ -413,10 +413,6 @@ async def test_run_now_conflicts_and_disabled_jobs_run(
     }
     parallel = await admin.post(f"{jobs_url(library_id)}/{other['id']}/run-now")
     assert parallel.status_code == 202
-    # DELETE during the active run → 409 with the ids; afterwards 204.
-    refused = await admin.delete(url)
-    if refused.status_code == 409:
-        assert refused.json()["message"] == "job has an active run; cancel it first"
     from tests.jobs.conftest import wait_for_run
 
     await wait_for_run(admin, library_id, job["id"], first.json()["runId"])
