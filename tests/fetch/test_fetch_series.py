@@ -144,6 +144,29 @@ async def test_preview_reports_every_field_and_counts_that_add_up(
 
 
 @sqlite_only
+async def test_a_locked_cover_previews_as_stored_but_not_selected(
+    admin: ApiClient, catalogue: Catalogue
+) -> None:
+    """Metadata §4.7/§8.2: the cover lock does not skip a new cover; it only keeps it unselected."""
+    series_id = await catalogue.series("Berserk", cover_lock=True)
+    covers = await create_ready_plugin(
+        admin, "covers", adminConfig={"coverBaseUrl": "http://127.0.0.1:9/covers"}
+    )
+    body = (
+        await admin.post(
+            _url(series_id, "preview"),
+            json={"pluginId": covers["id"], "externalId": "Berserk", "fields": ["coverUrl"]},
+        )
+    ).json()
+    [cover] = body["fields"]
+    assert (cover["status"], cover["reason"]) == (
+        "will_apply",
+        "Cover is locked; it will be stored but not selected",
+    )
+    assert str(cover["proposedValue"]).startswith("http://127.0.0.1:9/covers/")
+
+
+@sqlite_only
 async def test_preview_shows_missing_permissions(admin: ApiClient, catalogue: Catalogue) -> None:
     series_id = await catalogue.series("Berserk")
     narrow = await create_ready_plugin(
