@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -117,6 +119,20 @@ async def test_api_keys_are_shown_once_hashed_and_revocable(
     assert (await admin.delete(f"/api/v1/api-keys/{body['id']}")).status_code == 204
     revoked = await anonymous.get("/api/v1/auth/me", headers={"X-API-Key": key})
     assert revoked.status_code == 401
+
+
+async def test_an_expired_key_is_401(admin: ApiClient, app_runtime: Runtime) -> None:
+    """Platform §5: a key past its expiresAt authenticates nothing."""
+    soon = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
+    created = (await admin.post("/api/v1/api-keys", json={"name": "t", "expiresAt": soon})).json()
+    anonymous = admin.sibling()
+    headers = {"X-API-Key": created["key"]}
+    assert (await anonymous.get("/api/v1/auth/me", headers=headers)).status_code == 200
+    async with app_runtime.db.write() as session:
+        key = await session.get(ApiKey, uuid.UUID(created["id"]))
+        assert key is not None
+        key.expires_at = datetime.now(UTC) - timedelta(seconds=1)
+    assert (await anonymous.get("/api/v1/auth/me", headers=headers)).status_code == 401
 
 
 async def test_an_invalid_key_is_401_even_with_a_valid_cookie(admin: ApiClient) -> None:
