@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, text
+import pytest
+from sqlalchemy import select, text, update
+from sqlalchemy.exc import IntegrityError
 from tests.conftest import ApiClient
 from tests.jobs.conftest import Catalogue, JobFactory, add_plugin, job_body, jobs_url
 
@@ -307,3 +310,22 @@ async def test_field_groups_endpoint(admin: ApiClient) -> None:
     bad = await admin.get("/api/v1/library-jobs/metadata-refresh/field-groups?entity=x")
     assert bad.status_code == 400
     assert bad.json()["message"] == "unknown entity 'x'"
+
+
+async def test_the_database_refuses_inconsistent_job_rows(
+    make_job: JobFactory, app_runtime: Runtime
+) -> None:
+    """DM-2 CHECKs: a disabled job has no next run; a last run status is one of four."""
+    job = await make_job(enabled=False)
+    job_id = uuid.UUID(job["id"])
+    for values in (
+        {"next_run_at": datetime.now(UTC)},
+        {"last_run_status": "running"},
+    ):
+        with pytest.raises(IntegrityError):
+            async with app_runtime.db.write() as session:
+                await session.execute(
+                    update(LibraryJob).where(LibraryJob.id == job_id).values(**values)
+                )
+    row = await stored_row(app_runtime, job["id"])
+    assert (row.next_run_at, row.last_run_status) == (None, None)
