@@ -35,7 +35,8 @@ def _pid_alive(pid: int) -> bool:
 
 
 async def test_initialize_params_follow_the_delivery_mode(make_host: HostFactory) -> None:
-    """Items 14, 62: config equals adminConfig; init_message sends credentials, env does not."""
+    """Items 14, 62: config equals adminConfig; init_message sends credentials, env puts them in
+    the environment only, both does both."""
     host = make_host(raw_definition(credentials={"api_key": "sekrit-1"}))
     await host.call(Method.PING)
     assert host.manifest is not None
@@ -54,6 +55,14 @@ async def test_initialize_params_follow_the_delivery_mode(make_host: HostFactory
     assert env_host.manifest is not None
     assert "credentials" not in env_host.manifest.raw["receivedParams"]
     assert "API_KEY" in env_host.manifest.raw["envKeys"]
+
+    both_host = make_host(
+        raw_definition(credentials={"api_key": "sekrit-1"}, credential_delivery="both")
+    )
+    await both_host.call(Method.PING)
+    assert both_host.manifest is not None
+    assert both_host.manifest.raw["receivedParams"]["credentials"] == {"api_key": "sekrit-1"}
+    assert "API_KEY" in both_host.manifest.raw["envKeys"]
 
 
 async def test_the_child_environment_holds_no_colophon_variables(make_host: HostFactory) -> None:
