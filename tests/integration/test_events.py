@@ -147,15 +147,16 @@ async def test_streams_need_credentials_and_accept_api_keys(
     key = (await client.post("/api/v1/api-keys", json={"name": "sse"})).json()["key"]
     base = str(client.base_url)
     async with httpx.AsyncClient(base_url=base) as anonymous:
-        refused = await anonymous.get("/api/v1/events/tasks")
-        assert refused.status_code == 401
-        assert refused.json()["error"] == "unauthenticated"
-        for headers in ({"X-API-Key": key}, {"Authorization": f"Bearer {key}"}):
-            anonymous.headers.update(headers)
-            async with sse_stream(anonymous, "/api/v1/events/stream") as stream:
-                await ready(stream)
-            anonymous.headers.pop(next(iter(headers)))
-            assert stream.status_code == 200
+        for path in ("/api/v1/events/tasks", "/api/v1/events/stream"):
+            refused = await anonymous.get(path)
+            assert refused.status_code == 401
+            assert refused.json()["error"] == "unauthenticated"
+            for headers in ({"X-API-Key": key}, {"Authorization": f"Bearer {key}"}):
+                anonymous.headers.update(headers)
+                async with sse_stream(anonymous, path) as stream:
+                    await ready(stream)
+                anonymous.headers.pop(next(iter(headers)))
+                assert stream.status_code == 200
 
 
 async def test_streams_past_the_limit_get_503(live: tuple[httpx.AsyncClient, Runtime]) -> None:

@@ -433,4 +433,6 @@ async def test_run_task_row_shape(
     assert (task["priority"], task["maxAttempts"]) == (890, 1)
     assert task["dedupKey"] == f"refresh_library_metadata:{job['id']}"
     assert task["runId"] == ids["runId"] and task["jobId"] == job["id"]
+    listed = (await admin.get(f"/api/v1/tasks?jobId={job['id']}")).json()["items"]
+    assert [item["id"] for item in listed] == [ids["taskId"]]
     await asyncio.sleep(0)
