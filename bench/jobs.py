@@ -54,8 +54,11 @@ MANIFEST = {
 CHUNK = 1000
 
 
-def make_runtime(data_dir: Path) -> Runtime:
-    url = f"sqlite:///{data_dir / 'colophon.db'}"
+def make_runtime(
+    data_dir: Path, url: str | None = None, roles: frozenset[str] = frozenset({"worker"})
+) -> Runtime:
+    """A migrated database (SQLite in ``data_dir`` unless ``url``) and a runtime on it."""
+    url = url or f"sqlite:///{data_dir / 'colophon.db'}"
     upgrade_to_head(url)
     environ = {
         "COLOPHON_DATA_DIR": str(data_dir),
@@ -66,7 +69,7 @@ def make_runtime(data_dir: Path) -> Runtime:
     config = data_dir / "colophon.yaml"
     config.write_text("{}\n")
     settings = load_settings(str(config), environ=environ, overrides={}).settings
-    return Runtime.from_settings(settings, roles=frozenset({"worker"}))
+    return Runtime.from_settings(settings, roles=roles)
 
 
 async def seed(runtime: Runtime, series: int, *, latency_ms: int) -> uuid.UUID:

@@ -37,12 +37,10 @@ from typing import Any
 
 import httpx
 import psycopg
-from bench.jobs import insert_identified_series, refresh_body
+from bench.jobs import MANIFEST, insert_identified_series, make_runtime, refresh_body
 from tests.pg_cluster import start_cluster
 
 from colophon.app import create_app, task_abandoned_hooks, task_handlers
-from colophon.config import load_settings
-from colophon.db.migrate import upgrade_to_head
 from colophon.jobs import service
 from colophon.jobs.models import LibraryJobRun
 from colophon.library.models import Library
@@ -51,30 +49,8 @@ from colophon.plugins.supervisor import stop_supervisor
 from colophon.runtime import Runtime
 from colophon.tasks.worker import Worker
 
-MANIFEST = {
-    "name": "echo",
-    "displayName": "Echo",
-    "version": "1.0.0",
-    "protocolVersion": "1.0",
-    "capabilities": {"metadataProvider": ["series", "book"]},
-}
 PASSWORD = "correct horse battery staple"
-CHUNK = 1000
 FINISHED = ("success", "partial", "failure", "cancelled")
-
-
-def make_runtime(data_dir: Path, url: str, roles: frozenset[str]) -> Runtime:
-    upgrade_to_head(url)
-    environ = {
-        "COLOPHON_DATA_DIR": str(data_dir),
-        "COLOPHON_DATABASE__URL": url,
-        "COLOPHON_WORKER__POLL_INTERVAL_S": "0.2",
-        "COLOPHON_LOGGING__LEVEL": "error",
-    }
-    config = data_dir / "colophon.yaml"
-    config.write_text("{}\n")
-    settings = load_settings(str(config), environ=environ, overrides={}).settings
-    return Runtime.from_settings(settings, roles=roles)
 
 
 async def seed(
@@ -201,7 +177,7 @@ async def worker_run(
 
 async def rate_limited(items: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
-        runtime = make_runtime(Path(tmp), f"sqlite:///{tmp}/colophon.db", frozenset({"worker"}))
+        runtime = make_runtime(Path(tmp))
         library_id = await seed(
             runtime, items, args=[str(BENCH / "limited_plugin.py")],
             admin_config={"limitPerMinute": 60}, limit=60,
@@ -238,7 +214,7 @@ def rss_kib(key: str) -> int:
 
 async def worker_memory(series: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
-        runtime = make_runtime(Path(tmp), f"sqlite:///{tmp}/colophon.db", frozenset({"worker"}))
+        runtime = make_runtime(Path(tmp))
         library_id = await seed(
             runtime, series, args=["-m", "colophon_plugins.echo"], admin_config={}, limit=0
         )

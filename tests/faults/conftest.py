@@ -1,4 +1,4 @@
-"""Helpers for the fault tests: many series inserted in one transaction, run bookkeeping."""
+"""Helpers for the fault tests: many series inserted in one transaction, shared fixtures."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from colophon.db.database import Database
 from colophon.library.models import Library, Series
 from colophon.metadata.models import SeriesExternalId, SeriesMetadata
 from colophon.metadata.text import compute_search_title
+from tests.multiprocess.conftest import cluster, control  # noqa: F401  (fixtures)
 
 
 async def library_with_series(
@@ -55,15 +56,3 @@ async def library_with_series(
             ],
         )
     return library_id, series_ids
-
-
-def assert_counts_add_up(summary: dict[str, Any]) -> None:
-    """RUN-20: every planned item is accounted for exactly once."""
-    skipped = summary["skipped"]
-    assert summary["planned"] == (
-        summary["succeeded"]
-        + summary["failed"]
-        + skipped["noMatchCandidate"]
-        + skipped["lowConfidence"]
-        + summary["notProcessed"]
-    ), summary

@@ -19,8 +19,8 @@ from colophon.plugins.supervisor import stop_supervisor
 from colophon.runtime import Runtime
 from colophon_plugins.echo.plugin import STATUSES
 from tests.conftest import ApiClient
-from tests.faults.conftest import assert_counts_add_up, library_with_series
-from tests.jobs.conftest import add_plugin, jobs_url, run_job
+from tests.faults.conftest import library_with_series
+from tests.jobs.conftest import add_plugin, assert_counts_add_up, jobs_url, run_job
 
 GARBAGE = str(Path(__file__).parent / "garbage_plugin.py")
 LOCKED_SUMMARY = "Locked by the librarian"

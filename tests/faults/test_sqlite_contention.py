@@ -17,8 +17,8 @@ import pytest
 from colophon.plugins.supervisor import stop_supervisor
 from colophon.runtime import Runtime
 from tests.conftest import ApiClient
-from tests.faults.conftest import assert_counts_add_up, library_with_series
-from tests.jobs.conftest import add_plugin, jobs_url, wait_for_run
+from tests.faults.conftest import library_with_series
+from tests.jobs.conftest import add_plugin, assert_counts_add_up, jobs_url, wait_for_run
 
 SERIES = 300
 WRITERS = 50

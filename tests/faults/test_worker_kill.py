@@ -23,14 +23,12 @@ import os
 import random
 import signal
 import uuid
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
-from colophon.config import Settings
 from colophon.jobs import service
 from colophon.jobs.models import LibraryJob, LibraryJobRun
 from colophon.jobs.schemas import CreateJob
@@ -54,27 +52,6 @@ SEED = int(os.environ.get("COLOPHON_FAULT_SEED", random.randrange(1 << 30)))
 @pytest.fixture
 def backend() -> str:
     return "postgresql"
-
-
-@pytest.fixture
-def cluster(database_url: str, tmp_path: Path) -> Iterator[Cluster]:
-    logs = tmp_path / "logs"
-    logs.mkdir()
-    spawned = Cluster(database_url, tmp_path / "data", logs)
-    try:
-        yield spawned
-    finally:
-        spawned.stop_all()
-
-
-@pytest.fixture
-async def control(settings: Settings) -> AsyncIterator[Runtime]:
-    """The test's own connection (no roles): seeds rows, starts runs, reads outcomes."""
-    runtime = Runtime.from_settings(settings, roles=frozenset())
-    try:
-        yield runtime
-    finally:
-        await runtime.db.dispose()
 
 
 def echo_after(title: str) -> tuple[Any, ...]:

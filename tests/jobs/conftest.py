@@ -282,3 +282,15 @@ async def run_job(
     run = await wait_for_run(api, library_id, job_id, ids["runId"])
     task = await wait_for_task(api, ids["taskId"])
     return run, task
+
+
+def assert_counts_add_up(summary: dict[str, Any]) -> None:
+    """RUN-20: every planned item is accounted for exactly once."""
+    skipped = summary["skipped"]
+    assert summary["planned"] == (
+        summary["succeeded"]
+        + summary["failed"]
+        + skipped["noMatchCandidate"]
+        + skipped["lowConfidence"]
+        + summary["notProcessed"]
+    ), summary

@@ -10,7 +10,14 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 from tests.conftest import ApiClient
-from tests.jobs.conftest import Catalogue, JobFactory, add_plugin, jobs_url, run_job
+from tests.jobs.conftest import (
+    Catalogue,
+    JobFactory,
+    add_plugin,
+    assert_counts_add_up,
+    jobs_url,
+    run_job,
+)
 
 from colophon.jobs import refresh_item
 from colophon.jobs.models import LibraryJob
@@ -24,18 +31,6 @@ SUMMARY_KEYS = {
     "planned", "succeeded", "failed", "skipped", "notProcessed", "itemsChanged",
     "fieldsChanged", "rateLimitRetries", "planFailure", "errors",
 }  # fmt: skip
-
-
-def assert_invariant(summary: dict[str, Any]) -> None:
-    """RUN-20."""
-    skipped = summary["skipped"]
-    assert summary["planned"] == (
-        summary["succeeded"]
-        + summary["failed"]
-        + skipped["noMatchCandidate"]
-        + skipped["lowConfidence"]
-        + summary["notProcessed"]
-    )
 
 
 async def series_row(runtime: Runtime, series_id: uuid.UUID) -> SeriesMetadata:
@@ -115,7 +110,7 @@ async def test_summary_has_every_key_and_messages_follow_run_21(
     job = await make_job()
     run, task = await run_job(admin, library_id, job["id"])
     assert set(run["summary"]) == SUMMARY_KEYS
-    assert_invariant(run["summary"])
+    assert_counts_add_up(run["summary"])
     assert run["message"] == "Refreshed 1 of 1 item(s) (1 changed, 0 failed, 1 skipped)"
     listed = (await admin.get(f"{jobs_url(library_id)}/{job['id']}")).json()
     assert listed["lastRunStatus"] == "success"
@@ -190,7 +185,7 @@ async def test_rematch_confidence_threshold_and_new_id_stored(
     assert runs["low"]["status"] == "success"  # all run-time skipped is still success
     exact = runs["exact"]["summary"]
     assert exact["succeeded"] == 1 and exact["skipped"]["noMatchCandidate"] == 1
-    assert_invariant(exact)
+    assert_counts_add_up(exact)
     async with app_runtime.db.read() as session:
         stored = await session.scalar(
             select(SeriesExternalId.external_id).where(SeriesExternalId.source == "plugin:exact")
